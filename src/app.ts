@@ -1,0 +1,143 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { buildServices, type ServiceOverrides } from "./container";
+import { docsRoutes, registerOpenApiDocument } from "./docs";
+import { healthRoutes } from "./domains/health/health.routes";
+import { type AppEnv, loadSettings } from "./env";
+import {
+  type AppError,
+  AppError as AppErrorBase,
+  BadRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./lib/errors";
+import { jsonLogger } from "./lib/logger";
+import { errorResponse, internalProblem, problemResponse } from "./lib/problem";
+import { allowedMethods } from "./middleware/method-not-allowed";
+import { requestId } from "./middleware/request-id";
+import { requestLog } from "./middleware/request-log";
+import { requireValidSettings } from "./middleware/settings-guard";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type CreateAppOptions = { overrides?: ServiceOverrides };
+
+/** Zod failures anywhere (params, query, body) become one 422 problem with an entry per field. */
+function validationHook(result: {
+  success: boolean;
+  error?: { issues: readonly { path: PropertyKey[]; message: string; code: string }[] };
+}) {
+  if (result.success || !result.error) return;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+      code: issue.code,
+    })),
+  );
+}
+
+/** Hono's own HTTP errors (malformed JSON, wrong media type) as domain errors. */
+function fromHttpException(error: HTTPException): AppError | null {
+  if (error.status === 400)
+    return new BadRequestError("malformed_json", "Bad request", "The body is not valid JSON");
+  if (error.status === 413) return new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (error.status === 415) return new UnsupportedMediaTypeError(["application/json"]);
+  return null;
+}
+
+export function createApp(options: CreateAppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId);
+  app.use(requestLog);
+  app.use(
+    secureHeaders({
+      strictTransportSecurity: "max-age=63072000; includeSubDomains",
+      referrerPolicy: "no-referrer",
+      xFrameOptions: "DENY",
+      xContentTypeOptions: "nosniff",
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    }),
+  );
+  app.use((c, next) => {
+    const settings = loadSettings(c.env);
+    const origins = settings.ok ? settings.settings.CORS_ORIGINS : [];
+    return cors({
+      origin: (origin) => (origins.includes(origin) ? origin : null),
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "If-Match",
+        "If-None-Match",
+        "Idempotency-Key",
+        "X-Request-Id",
+      ],
+      exposeHeaders: [
+        "ETag",
+        "Location",
+        "Link",
+        "X-Request-Id",
+        "X-Total-Count",
+        "Retry-After",
+        "Idempotent-Replayed",
+      ],
+      maxAge: 600,
+    })(c, next);
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      },
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set("services", buildServices(c.env, options.overrides));
+    await next();
+  });
+  app.use("/api/*", requireValidSettings);
+
+  app.route("/", healthRoutes);
+  app.route("/", docsRoutes);
+  // Domain routers are mounted under /api/v1 here.
+
+  registerOpenApiDocument(app);
+
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    const error =
+      allow.length > 0
+        ? new MethodNotAllowedError(allow)
+        : new NotFoundError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+    return errorResponse(error, c.var.requestId);
+  });
+
+  app.onError((error, c) => {
+    const requestIdValue = c.var.requestId ?? "unknown";
+    if (error instanceof AppErrorBase) return errorResponse(error, requestIdValue);
+    if (error instanceof HTTPException) {
+      const mapped = fromHttpException(error);
+      if (mapped) return errorResponse(mapped, requestIdValue);
+    }
+    jsonLogger.error("unhandled error", {
+      request_id: requestIdValue,
+      error: error.name,
+      error_message: error.message,
+      stack: error.stack ?? null,
+    });
+    return problemResponse(internalProblem(requestIdValue));
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

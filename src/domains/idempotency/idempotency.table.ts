@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Idempotency-Key records (IETF httpapi-idempotency-key draft): the first request claims
+ * the key while in flight, then stores its response for replay until it expires.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path and body: another body under the same key is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state", { enum: ["in_flight", "completed"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    /** Headers worth replaying, such as Location, as JSON. */
+    responseHeaders: text("response_headers"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.key] }),
+    index("idempotency_keys_expires_idx").on(t.expiresAt),
+    check("idempotency_keys_state_check", sql`${t.state} IN ('in_flight', 'completed')`),
+  ],
+);

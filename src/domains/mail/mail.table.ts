@@ -1,0 +1,29 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Transactional outbox: an email is written in the same D1 batch as the change that causes
+ * it, then dispatched to the mail queue after the response.
+ */
+export const outbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    template: text("template").notNull(),
+    recipient: text("recipient").notNull(),
+    /** JSON with the template's data (never a password; a reset token only until sent). */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "sent", "dead"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: text("created_at").notNull(),
+    enqueuedAt: text("enqueued_at"),
+    sentAt: text("sent_at"),
+  },
+  (t) => [
+    index("mail_outbox_status_created_idx").on(t.status, t.createdAt),
+    check("mail_outbox_status_check", sql`${t.status} IN ('pending', 'sent', 'dead')`),
+  ],
+);

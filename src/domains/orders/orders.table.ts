@@ -1,0 +1,51 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { products } from "../products/products.table";
+import { users } from "../users/users.table";
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    status: text("status", { enum: ["placed", "cancelled", "fulfilled"] }).notNull(),
+    subtotalCents: integer("subtotal_cents").notNull(),
+    discountCents: integer("discount_cents").notNull(),
+    totalCents: integer("total_cents").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("orders_user_created_id_idx").on(t.userId, t.createdAt, t.id),
+    index("orders_created_id_idx").on(t.createdAt, t.id),
+    check("orders_status_check", sql`${t.status} IN ('placed', 'cancelled', 'fulfilled')`),
+    check("orders_amounts_check", sql`${t.totalCents} >= 0 AND ${t.discountCents} >= 0`),
+  ],
+);
+
+/** Lines snapshot sku, name and price at placement, so history survives catalog edits. */
+export const orderItems = sqliteTable(
+  "order_items",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    position: integer("position").notNull(),
+    sku: text("sku").notNull(),
+    name: text("name").notNull(),
+    unitPriceCents: integer("unit_price_cents").notNull(),
+    quantity: integer("quantity").notNull(),
+    lineTotalCents: integer("line_total_cents").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.productId] }),
+    index("order_items_product_idx").on(t.productId),
+    check("order_items_quantity_check", sql`${t.quantity} > 0`),
+  ],
+);

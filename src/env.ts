@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { Services } from "./container";
+import type { Principal } from "./domains/auth/auth.principal";
+
+/** What the Workers runtime hands each request: bindings from wrangler.toml plus secrets. */
+export type Bindings = {
+  DB: D1Database;
+  MAIL_QUEUE: Queue;
+  LOGIN_EMAIL_LIMITER: RateLimit;
+  LOGIN_IP_LIMITER: RateLimit;
+  RESET_EMAIL_LIMITER: RateLimit;
+  ASSETS?: Fetcher;
+  APP_ENV?: string;
+  JWT_SECRET?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  CORS_ORIGINS?: string;
+  PASSWORD_PEPPER?: string;
+  MAILER?: string;
+  MAIL_FROM?: string;
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  PUBLIC_BASE_URL?: string;
+};
+
+export type Variables = {
+  requestId: string;
+  services: Services;
+  settings: Settings;
+  principal?: Principal;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };
+
+/** Values that are fine on a laptop and must never reach a deployed stage. */
+const KNOWN_DEV_SECRETS = new Set([
+  "replace-with-at-least-32-random-bytes-base64url",
+  "dev-secret-change-me-dev-secret-change-me",
+]);
+
+const LOCAL_ENVS = new Set(["development", "test"]);
+
+const SettingsSchema = z
+  .object({
+    APP_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
+    JWT_SECRET: z.string().min(32, "must be at least 32 bytes"),
+    JWT_ISSUER: z.string().min(1),
+    JWT_AUDIENCE: z.string().min(1),
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((list) =>
+        list
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    PASSWORD_PEPPER: z.string().min(16).optional(),
+    MAILER: z.enum(["log", "http"]).default("log"),
+    MAIL_FROM: z.string().min(3).default("Edge Store <no-reply@localhost>"),
+    MAIL_API_URL: z.url().optional(),
+    MAIL_API_KEY: z.string().min(1).optional(),
+    PUBLIC_BASE_URL: z.url().default("http://localhost:8787"),
+  })
+  .superRefine((s, ctx) => {
+    if (LOCAL_ENVS.has(s.APP_ENV)) return;
+    if (KNOWN_DEV_SECRETS.has(s.JWT_SECRET)) {
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is a development default" });
+    }
+    if (s.MAILER === "log") {
+      ctx.addIssue({ code: "custom", path: ["MAILER"], message: "log mailer outside development" });
+    }
+    if (s.MAILER === "http" && (!s.MAIL_API_URL || !s.MAIL_API_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_API_KEY"], message: "required for MAILER=http" });
+    }
+  });
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export type SettingsResult =
+  | { ok: true; settings: Settings }
+  /** Names of the bad settings only: their values may be secrets. */
+  | { ok: false; invalid: string[] };
+
+const cache = new WeakMap<object, SettingsResult>();
+
+function parseSettings(env: Bindings): SettingsResult {
+  const parsed = SettingsSchema.safeParse(env);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const invalid = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+  return { ok: false, invalid };
+}
+
+/** Parsed once per isolate (the runtime reuses one env object), re-parsed if the env changes. */
+export function loadSettings(env: Bindings): SettingsResult {
+  let result = cache.get(env);
+  if (!result) {
+    result = parseSettings(env);
+    cache.set(env, result);
+  }
+  return result;
+}

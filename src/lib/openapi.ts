@@ -1,0 +1,115 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { type AuthLevel, authMiddleware } from "../middleware/auth";
+import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429;
+
+/** Status → the error codes an operation can answer with (first one is the example). */
+export type ErrorCodes = Partial<Record<ErrorStatus, string[]>>;
+
+const TITLES: Record<ErrorStatus | 500 | 503, string> = {
+  400: "Bad request",
+  401: "Unauthenticated",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  412: "Precondition failed",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  422: "Validation failed",
+  428: "Precondition required",
+  429: "Too many requests",
+  500: "Internal server error",
+  503: "Service unavailable",
+};
+
+const DEFAULT_CODES: Record<ErrorStatus | 500 | 503, string> = {
+  400: "malformed_json",
+  401: "unauthenticated",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "validation_failed",
+  428: "precondition_required",
+  429: "rate_limited",
+  500: "internal_error",
+  503: "not_ready",
+};
+
+/** Security requirement for operations that need a user: bearer JWT or the OAuth2 password flow. */
+export const USER_SECURITY = [{ bearerAuth: [] }, { oauth2Password: [] }];
+
+function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem {
+  const problem: Problem = {
+    type: problemType(code),
+    title: TITLES[status],
+    status,
+    detail: `Example of a ${status} ${code} problem`,
+    code,
+    instance: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
+  };
+  if (status === 422)
+    problem.errors = [{ path: "name", message: "Required", code: "invalid_type" }];
+  return problem;
+}
+
+function problemResponse(status: ErrorStatus | 500 | 503, codes: string[]) {
+  const examples = Object.fromEntries(
+    codes.map((code) => [code, { summary: code, value: exampleProblem(status, code) }]),
+  );
+  return {
+    description: `${TITLES[status]} (${codes.join(", ")})`,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, examples } },
+  };
+}
+
+type DefineRouteConfig = RouteConfig & { auth?: AuthLevel; errors?: ErrorCodes };
+
+/**
+ * createRoute plus what every operation shares, derived from what the route declares so
+ * the document cannot drift from behaviour: auth middleware and security requirements,
+ * and a problem+json response for every error status it can produce (the ones implied by
+ * its inputs and auth, plus those listed in `errors`).
+ */
+export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "auth" | "errors"> {
+  const { auth, errors = {}, ...route } = config;
+  const implied: ErrorCodes = {};
+  const request = route.request;
+  if (request?.params || request?.query || request?.headers || request?.body) {
+    implied[422] = ["validation_failed"];
+  }
+  if (request?.body) {
+    request.body.required = true;
+    implied[400] = ["malformed_json"];
+    implied[413] = ["payload_too_large"];
+    implied[415] = ["unsupported_media_type"];
+  }
+  if (auth) implied[401] = ["unauthenticated", "invalid_token"];
+  if (auth === "admin") implied[403] = ["forbidden"];
+
+  const responses: RouteConfig["responses"] = { ...route.responses };
+  const statuses = new Set([...Object.keys(implied), ...Object.keys(errors)].map(Number));
+  for (const status of [...statuses].sort() as ErrorStatus[]) {
+    const declared = [...(errors[status] ?? []), ...(implied[status] ?? [])];
+    const codes = declared.length > 0 ? [...new Set(declared)] : [DEFAULT_CODES[status]];
+    responses[status] = problemResponse(status, codes);
+  }
+  responses[500] ??= problemResponse(500, ["internal_error"]);
+  responses[503] ??= problemResponse(503, ["misconfigured"]);
+
+  const middleware = [
+    ...(auth ? authMiddleware(auth) : []),
+    ...(route.middleware ? [route.middleware].flat() : []),
+  ];
+  return createRoute({
+    ...route,
+    responses,
+    ...(auth ? { security: USER_SECURITY } : {}),
+    ...(middleware.length ? { middleware } : {}),
+  }) as unknown as Omit<R, "auth" | "errors">;
+}

@@ -1,0 +1,129 @@
+import { z } from "@hono/zod-openapi";
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { ValidationError } from "./errors";
+
+/**
+ * Keyset ("seek") pagination. A cursor is an opaque token naming the sort it belongs to and
+ * the sort value plus id of the last row served; the next page starts strictly after that
+ * pair, so a page reads at most `limit + 1` rows however deep the client goes.
+ */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({ param: { description: "Page size, 1..100" }, example: 20 }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({
+      param: { description: "Opaque cursor: `next_cursor` from the previous page" },
+      example: "eyJrIjoiLWNyZWF0ZWRfYXQiLCJ2IjoiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiaSI6IjAxOTAifQ",
+    }),
+});
+
+export type SortValue = string | number;
+export type CursorPosition = { value: SortValue; id: string };
+export type Page<T> = { items: T[]; nextCursor: string | null };
+export type PageRequest = { limit: number; cursor?: CursorPosition | undefined };
+
+const CursorPayload = z.strictObject({
+  k: z.string(),
+  v: z.union([z.string(), z.number()]),
+  i: z.string().min(1).max(64),
+});
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(token: string): string {
+  const base64 = token.replaceAll("-", "+").replaceAll("_", "/");
+  const binary = atob(base64);
+  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+}
+
+export function encodeCursor(sortKey: string, position: CursorPosition): string {
+  return toBase64Url(JSON.stringify({ k: sortKey, v: position.value, i: position.id }));
+}
+
+function invalidCursor(): ValidationError {
+  return ValidationError.field(
+    "cursor",
+    "The cursor is malformed or belongs to another sort order; start again without it",
+    "invalid_cursor",
+  );
+}
+
+/** Decodes a cursor, refusing one minted for a different sort (its position would be meaningless). */
+export function decodeCursor(
+  token: string | undefined,
+  sortKey: string,
+): CursorPosition | undefined {
+  if (token === undefined) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(fromBase64Url(token));
+  } catch {
+    throw invalidCursor();
+  }
+  const parsed = CursorPayload.safeParse(payload);
+  if (!parsed.success || parsed.data.k !== sortKey) throw invalidCursor();
+  return { value: parsed.data.v, id: parsed.data.i };
+}
+
+export type Direction = "asc" | "desc";
+
+/** WHERE clause for rows after `position` in (column, id) order; SQLite row values use the index. */
+export function seekAfter(
+  column: AnyColumn,
+  idColumn: AnyColumn,
+  direction: Direction,
+  position: CursorPosition,
+): SQL {
+  return direction === "asc"
+    ? sql`(${column}, ${idColumn}) > (${position.value}, ${position.id})`
+    : sql`(${column}, ${idColumn}) < (${position.value}, ${position.id})`;
+}
+
+/** Trims the extra row fetched to detect a next page and builds that page's cursor. */
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  sortKey: string,
+  positionOf: (row: T) => CursorPosition,
+): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1] as T;
+  return { items, nextCursor: encodeCursor(sortKey, positionOf(last)) };
+}
+
+/** RFC 8288 Link header for the next page, keeping the caller's other query parameters. */
+export function nextPageLink(requestUrl: string, nextCursor: string): string {
+  const url = new URL(requestUrl);
+  url.searchParams.set("cursor", nextCursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}
+
+export function pageResponseSchema<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      items: z.array(item),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: "Pass as `cursor` to get the next page; null on the last page" }),
+    })
+    .openapi(name);
+}

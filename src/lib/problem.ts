@@ -1,0 +1,96 @@
+import { z } from "@hono/zod-openapi";
+import { type AppError, type ErrorKind, MethodNotAllowedError, RateLimitedError } from "./errors";
+
+/** RFC 9457 problem details, the body of every non-2xx response. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/out-of-stock" }),
+    title: z.string().openapi({ example: "Out of stock" }),
+    status: z.number().int().openapi({ example: 409 }),
+    detail: z.string().openapi({ example: "Not enough stock for 'Blue mug' (asked 3, have 1)" }),
+    code: z.string().openapi({ example: "out_of_stock" }),
+    instance: z.string().openapi({ example: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90" }),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().openapi({ example: "items.0.quantity" }),
+          message: z.string().openapi({ example: "Too small: expected number to be >=1" }),
+          code: z.string().openapi({ example: "too_small" }),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("Problem");
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation: 422,
+  precondition_required: 428,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function statusOf(error: AppError): number {
+  return STATUS_BY_KIND[error.kind];
+}
+
+export function problemType(code: string): string {
+  return `/problems/${code.replaceAll("_", "-")}`;
+}
+
+export function toProblem(error: AppError, requestId: string): Problem {
+  const problem: Problem = {
+    type: problemType(error.code),
+    title: error.title,
+    status: statusOf(error),
+    detail: error.message,
+    code: error.code,
+    instance: requestId,
+  };
+  if ("errors" in error && Array.isArray(error.errors)) problem.errors = error.errors;
+  return problem;
+}
+
+export function internalProblem(requestId: string): Problem {
+  return {
+    type: problemType("internal_error"),
+    title: "Internal server error",
+    status: 500,
+    detail: "Something went wrong on our side. Quote the instance id when reporting it.",
+    code: "internal_error",
+    instance: requestId,
+  };
+}
+
+/** Headers some statuses require: WWW-Authenticate on 401, Allow on 405, Retry-After on 429. */
+function headersFor(error: AppError): Record<string, string> {
+  if (error.kind === "unauthenticated") {
+    return { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' };
+  }
+  if (error instanceof MethodNotAllowedError) return { Allow: error.allow.join(", ") };
+  if (error instanceof RateLimitedError) return { "Retry-After": String(error.retryAfterSeconds) };
+  return {};
+}
+
+export function problemResponse(problem: Problem, extraHeaders: Record<string, string> = {}) {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, ...extraHeaders },
+  });
+}
+
+export function errorResponse(error: AppError, requestId: string): Response {
+  return problemResponse(toProblem(error, requestId), headersFor(error));
+}

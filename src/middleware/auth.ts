@@ -1,0 +1,47 @@
+import { createMiddleware } from "hono/factory";
+import type { Role } from "../domains/auth/auth.principal";
+import type { AppEnv } from "../env";
+import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
+
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+
+function bearerToken(header: string | undefined): string {
+  if (!header)
+    throw new UnauthenticatedError(
+      "unauthenticated",
+      "Send an access token: Authorization: Bearer <token>",
+    );
+  const match = BEARER.exec(header);
+  if (!match?.[1]) {
+    throw new UnauthenticatedError(
+      "invalid_token",
+      "The Authorization header must be 'Bearer <token>'",
+    );
+  }
+  return match[1];
+}
+
+/** Authenticates the caller; their responses are private, so they are never cached. */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const principal = await c.var.services.authenticator.authenticate(
+    bearerToken(c.req.header("Authorization")),
+  );
+  c.set("principal", principal);
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+
+export function requireRole(role: Role) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.var.principal?.role !== role) {
+      throw new ForbiddenError("forbidden", `This operation requires the ${role} role`);
+    }
+    await next();
+  });
+}
+
+export type AuthLevel = "user" | "admin";
+
+export function authMiddleware(level: AuthLevel) {
+  return level === "admin" ? [requireUser, requireRole("admin")] : [requireUser];
+}

@@ -1,0 +1,23 @@
+import { createMiddleware } from "hono/factory";
+import { routePath } from "hono/route";
+import type { AppEnv } from "../env";
+import { jsonLogger } from "../lib/logger";
+
+/**
+ * One JSON line per request. Only metadata: never bodies, headers, tokens or query
+ * strings (a reset token could travel in one).
+ */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now();
+  await next();
+  const cf = (c.req.raw as Request & { cf?: { colo?: string } }).cf;
+  jsonLogger.info("request", {
+    request_id: c.var.requestId,
+    method: c.req.method,
+    route: routePath(c, -1),
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+    colo: cf?.colo ?? null,
+    user_id: c.var.principal?.id ?? null,
+  });
+});

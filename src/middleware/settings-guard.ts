@@ -1,0 +1,19 @@
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, loadSettings } from "../env";
+import { ServiceUnavailableError } from "../lib/errors";
+
+/**
+ * Invalid configuration answers 503 naming the bad settings (never their values) instead
+ * of crashing every request: the readiness probe shows the same names.
+ */
+export const requireValidSettings = createMiddleware<AppEnv>(async (c, next) => {
+  const result = loadSettings(c.env);
+  if (!result.ok) {
+    throw new ServiceUnavailableError(
+      "misconfigured",
+      `The service is misconfigured; invalid settings: ${result.invalid.join(", ")}`,
+    );
+  }
+  c.set("settings", result.settings);
+  await next();
+});

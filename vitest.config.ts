@@ -1,0 +1,31 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd with the bindings from wrangler.toml; D1 is migrated with the
+// same SQL files production uses (test/setup/apply-migrations.ts).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            APP_ENV: "test",
+            JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
+            JWT_ISSUER: "http://localhost:8787",
+            JWT_AUDIENCE: "edge-store-api",
+            TEST_MIGRATIONS: migrations,
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/setup/apply-migrations.ts"],
+      include: ["test/**/*.test.ts"],
+      // Request logs are useful when a test fails, noise when it passes.
+      silent: "passed-only" as const,
+    },
+  };
+});
