@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { buildServices, type ServiceOverrides } from "./container";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
 import { healthRoutes } from "./domains/health/health.routes";
+import { headProducts, productsRoutes } from "./domains/products/products.routes";
 import { type AppEnv, loadSettings } from "./env";
 import {
   type AppError,
@@ -18,6 +19,7 @@ import {
   ValidationError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
+import { fieldErrors } from "./lib/validation";
 import { errorResponse, internalProblem, problemResponse } from "./lib/problem";
 import { allowedMethods } from "./middleware/method-not-allowed";
 import { requestId } from "./middleware/request-id";
@@ -31,16 +33,10 @@ export type CreateAppOptions = { overrides?: ServiceOverrides };
 /** Zod failures anywhere (params, query, body) become one 422 problem with an entry per field. */
 function validationHook(result: {
   success: boolean;
-  error?: { issues: readonly { path: PropertyKey[]; message: string; code: string }[] };
+  error?: { issues: Parameters<typeof fieldErrors>[0] };
 }) {
   if (result.success || !result.error) return;
-  throw new ValidationError(
-    result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join("."),
-      message: issue.message,
-      code: issue.code,
-    })),
-  );
+  throw new ValidationError(fieldErrors(result.error.issues));
 }
 
 /** Hono's own HTTP errors (malformed JSON, wrong media type) as domain errors. */
@@ -65,9 +61,14 @@ export function createApp(options: CreateAppOptions = {}) {
       xContentTypeOptions: "nosniff",
       crossOriginResourcePolicy: false,
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      // A handler may set its own value (the /docs page sets its Content-Security-Policy).
+      overwrite: false,
     }),
   );
   app.use((c, next) => {
+    // Hono's cors answers every OPTIONS as a preflight; a plain OPTIONS (no
+    // Access-Control-Request-Method) must reach the route so it can answer with Allow.
+    if (c.req.method === "OPTIONS" && !c.req.header("Access-Control-Request-Method")) return next();
     const settings = loadSettings(c.env);
     const origins = settings.ok ? settings.settings.CORS_ORIGINS : [];
     return cors({
@@ -109,7 +110,9 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
   // Domain routers are mounted under /api/v1 here.
+  app.route("/", productsRoutes);
 
+  app.openAPIRegistry.registerPath(headProducts);
   registerOpenApiDocument(app);
 
   app.notFound((c) => {

@@ -5,6 +5,8 @@ import { Authenticator } from "./domains/auth/authenticator";
 import { BUNDLED_MIGRATIONS } from "./domains/health/health.migrations";
 import { D1HealthRepository } from "./domains/health/health.repository";
 import { HealthService } from "./domains/health/health.service";
+import { D1ProductsRepository } from "./domains/products/products.repository";
+import { ProductsService } from "./domains/products/products.service";
 import { D1UsersRepository } from "./domains/users/users.repository";
 import { UsersService } from "./domains/users/users.service";
 import { type Bindings, loadSettings, type Settings } from "./env";
@@ -16,6 +18,7 @@ export type Services = {
   users: UsersService;
   authenticator: Authenticator;
   accessTokens: AccessTokens;
+  products: ProductsService;
 };
 
 export type ServiceOverrides = Partial<Services>;
@@ -71,7 +74,8 @@ export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): 
   });
   lazy(services, "authenticator", () => new Authenticator(services.accessTokens, services.users));
 
-  void clock;
+  lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));
+
   void unitOfWork;
   for (const [name, service] of Object.entries(overrides)) {
     Object.defineProperty(services, name, { value: service, enumerable: true });

@@ -3,9 +3,11 @@ import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import { ValidationError } from "./errors";
 
 /**
- * Keyset ("seek") pagination. A cursor is an opaque token naming the sort it belongs to and
- * the sort value plus id of the last row served; the next page starts strictly after that
- * pair, so a page reads at most `limit + 1` rows however deep the client goes.
+ * Keyset ("seek") pagination. A page fetches `limit + 1` rows; the extra row tells that a
+ * next page exists and becomes its start. The cursor is an opaque token naming the sort it
+ * belongs to and that row's sort value and id. The next page seeks to that pair inclusively
+ * (SQLite lands exactly on it, where a strict bound would read the previous row again), so a
+ * page reads at most `limit + 1` rows however deep the client goes.
  */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -84,29 +86,31 @@ export function decodeCursor(
 
 export type Direction = "asc" | "desc";
 
-/** WHERE clause for rows after `position` in (column, id) order; SQLite row values use the index. */
-export function seekAfter(
+/**
+ * WHERE clause for rows from `position` on, in (column, id) order. SQLite row values
+ * use the (column, id) index for the seek.
+ */
+export function seekFrom(
   column: AnyColumn,
   idColumn: AnyColumn,
   direction: Direction,
   position: CursorPosition,
 ): SQL {
   return direction === "asc"
-    ? sql`(${column}, ${idColumn}) > (${position.value}, ${position.id})`
-    : sql`(${column}, ${idColumn}) < (${position.value}, ${position.id})`;
+    ? sql`(${column}, ${idColumn}) >= (${position.value}, ${position.id})`
+    : sql`(${column}, ${idColumn}) <= (${position.value}, ${position.id})`;
 }
 
-/** Trims the extra row fetched to detect a next page and builds that page's cursor. */
+/** Splits off the extra row fetched past `limit`: it starts the next page. */
 export function toPage<T>(
   rows: T[],
   limit: number,
   sortKey: string,
   positionOf: (row: T) => CursorPosition,
 ): Page<T> {
-  if (rows.length <= limit) return { items: rows, nextCursor: null };
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1] as T;
-  return { items, nextCursor: encodeCursor(sortKey, positionOf(last)) };
+  const next = rows[limit];
+  if (next === undefined) return { items: rows, nextCursor: null };
+  return { items: rows.slice(0, limit), nextCursor: encodeCursor(sortKey, positionOf(next)) };
 }
 
 /** RFC 8288 Link header for the next page, keeping the caller's other query parameters. */

@@ -1,0 +1,193 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute } from "../../lib/openapi";
+import {
+  ProductCreateSchema,
+  ProductFilterQuery,
+  ProductIdParams,
+  ProductListQuery,
+  ProductPageSchema,
+  ProductPatchSchema,
+  ProductReplaceSchema,
+  ProductSchema,
+} from "./products.schemas";
+
+const TAGS = ["Products"];
+const COLLECTION = "/api/v1/products";
+const ITEM = "/api/v1/products/{product_id}";
+export const COLLECTION_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+const etagHeader = z.object({
+  ETag: z.string().openapi({ example: '"v3"', description: "Current version of the product" }),
+});
+
+const ifMatchHeaders = z.object({
+  "if-match": z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({
+      param: {
+        name: "If-Match",
+        in: "header",
+        description:
+          "ETag from a previous read; the write happens only if it is still current (else 412)",
+      },
+      example: '"v3"',
+    }),
+});
+
+export const listProducts = defineRoute({
+  method: "get",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "List products",
+  description:
+    'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.',
+  request: { query: ProductListQuery },
+  errors: { 422: ["validation_failed", "invalid_cursor"] },
+  responses: {
+    200: {
+      description: "A page of products",
+      headers: z.object({
+        Link: z
+          .string()
+          .optional()
+          .openapi({ example: '</api/v1/products?cursor=eyJr...>; rel="next"' }),
+      }),
+      content: json(ProductPageSchema),
+    },
+  },
+});
+
+/** Documented separately: Hono answers HEAD with the GET handler, which branches on it. */
+export const headProducts = defineRoute({
+  method: "head",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "Count products",
+  description:
+    "No body. `X-Total-Count` is the number of catalog products matching the same filters as GET; `Last-Modified` is the latest change among them.",
+  request: { query: ProductFilterQuery },
+  responses: {
+    200: {
+      description: "Headers only",
+      headers: z.object({
+        "X-Total-Count": z.string().openapi({ example: "42" }),
+        "Last-Modified": z
+          .string()
+          .optional()
+          .openapi({ example: "Sat, 21 Nov 2026 10:00:00 GMT" }),
+      }),
+    },
+  },
+});
+
+export const productsOptions = defineRoute({
+  method: "options",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "Methods on the product collection",
+  responses: {
+    204: {
+      description: "No body; `Allow` lists the methods",
+      headers: z.object({ Allow: z.string().openapi({ example: COLLECTION_METHODS.join(", ") }) }),
+    },
+  },
+});
+
+export const createProduct = defineRoute({
+  method: "post",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "Create a product",
+  auth: "admin",
+  request: { body: { content: json(ProductCreateSchema) } },
+  errors: { 409: ["sku_taken"] },
+  responses: {
+    201: {
+      description: "Created; `Location` is its URL",
+      headers: z.object({
+        Location: z
+          .string()
+          .openapi({ example: "/api/v1/products/0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90" }),
+        ETag: z.string().openapi({ example: '"v1"' }),
+      }),
+      content: json(ProductSchema),
+    },
+  },
+});
+
+export const getProduct = defineRoute({
+  method: "get",
+  path: ITEM,
+  tags: TAGS,
+  summary: "Get a product",
+  description: "With `ETag`; a matching `If-None-Match` gets 304 with no body.",
+  request: {
+    params: ProductIdParams,
+    headers: z.object({
+      "if-none-match": z
+        .string()
+        .max(1024)
+        .optional()
+        .openapi({
+          param: { name: "If-None-Match", in: "header", description: "ETag you already have" },
+          example: '"v3"',
+        }),
+    }),
+  },
+  errors: { 404: ["product_not_found"] },
+  responses: {
+    200: { description: "The product", headers: etagHeader, content: json(ProductSchema) },
+    304: { description: "Not modified: your copy is current", headers: etagHeader },
+  },
+});
+
+export const replaceProduct = defineRoute({
+  method: "put",
+  path: ITEM,
+  tags: TAGS,
+  summary: "Replace a product",
+  description:
+    "Every field; omitted optional fields take their defaults. Send `If-Match` to avoid lost updates.",
+  auth: "admin",
+  request: {
+    params: ProductIdParams,
+    headers: ifMatchHeaders,
+    body: { content: json(ProductReplaceSchema) },
+  },
+  errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
+  responses: {
+    200: { description: "Replaced", headers: etagHeader, content: json(ProductSchema) },
+  },
+});
+
+export const patchProduct = defineRoute({
+  method: "patch",
+  path: ITEM,
+  tags: TAGS,
+  summary: "Update some fields of a product",
+  auth: "admin",
+  request: {
+    params: ProductIdParams,
+    headers: ifMatchHeaders,
+    body: { content: json(ProductPatchSchema) },
+  },
+  errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
+  responses: { 200: { description: "Updated", headers: etagHeader, content: json(ProductSchema) } },
+});
+
+export const deleteProduct = defineRoute({
+  method: "delete",
+  path: ITEM,
+  tags: TAGS,
+  summary: "Delete a product",
+  description:
+    "A product that appears on any order is archived instead (kept for order history, gone from the catalog).",
+  auth: "admin",
+  request: { params: ProductIdParams },
+  errors: { 404: ["product_not_found"] },
+  responses: { 204: { description: "Deleted or archived" } },
+});

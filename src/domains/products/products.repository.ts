@@ -1,0 +1,169 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  isNull,
+  lte,
+  max,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { isConstraintError } from "../../db/constraint-errors";
+import { type Direction, type PageRequest, seekFrom } from "../../lib/pagination";
+import { type ProductRow, products } from "./products.table";
+
+export type ProductRecord = ProductRow;
+
+export type ProductValues = Pick<
+  ProductRecord,
+  "sku" | "name" | "description" | "priceCents" | "currency" | "stock"
+>;
+
+export type ProductListFilters = {
+  q?: string | undefined;
+  minPriceCents?: number | undefined;
+  maxPriceCents?: number | undefined;
+  inStock?: boolean | undefined;
+};
+
+export type ProductSortColumn = "createdAt" | "priceCents" | "name";
+export type ProductOrder = { column: ProductSortColumn; direction: Direction };
+
+export type CatalogSummary = { count: number; lastModified: string | null };
+
+export interface ProductsRepository {
+  /** Up to `page.limit + 1` catalog rows from the cursor on, in `order` then id. */
+  list(
+    filters: ProductListFilters,
+    order: ProductOrder,
+    page: PageRequest,
+  ): Promise<ProductRecord[]>;
+  summary(filters: ProductListFilters): Promise<CatalogSummary>;
+  /** A catalog product: archived ones are not found. */
+  findById(id: string): Promise<ProductRecord | null>;
+  insert(record: ProductRecord): Promise<ProductRecord | "sku_taken">;
+  /** Writes `values` and bumps the version; only if the version is still `expectedVersion` when given. */
+  update(
+    id: string,
+    values: Partial<ProductValues>,
+    updatedAt: string,
+    expectedVersion?: number,
+  ): Promise<ProductRecord | "sku_taken" | null>;
+  /** Hard delete, refused by the database when an order line references the product. */
+  delete(id: string): Promise<"deleted" | "referenced" | "missing">;
+  archive(id: string, archivedAt: string): Promise<boolean>;
+}
+
+/** Escapes LIKE wildcards so `q` matches literally. */
+function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+function filterConditions(filters: ProductListFilters): SQL[] {
+  const conditions: SQL[] = [isNull(products.archivedAt)];
+  if (filters.q !== undefined) {
+    const pattern = containsPattern(filters.q);
+    conditions.push(
+      or(
+        sql`${products.name} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${products.sku} LIKE ${pattern} ESCAPE '\\'`,
+      ) as SQL,
+    );
+  }
+  if (filters.minPriceCents !== undefined)
+    conditions.push(gte(products.priceCents, filters.minPriceCents));
+  if (filters.maxPriceCents !== undefined)
+    conditions.push(lte(products.priceCents, filters.maxPriceCents));
+  if (filters.inStock === true) conditions.push(gt(products.stock, 0));
+  if (filters.inStock === false) conditions.push(eq(products.stock, 0));
+  return conditions;
+}
+
+export class D1ProductsRepository implements ProductsRepository {
+  constructor(private readonly db: Database) {}
+
+  async list(filters: ProductListFilters, order: ProductOrder, page: PageRequest) {
+    const column = products[order.column];
+    const conditions = filterConditions(filters);
+    if (page.cursor) conditions.push(seekFrom(column, products.id, order.direction, page.cursor));
+    const direction = order.direction === "asc" ? asc : desc;
+    return this.db
+      .select()
+      .from(products)
+      .where(and(...conditions))
+      .orderBy(direction(column), direction(products.id))
+      .limit(page.limit + 1);
+  }
+
+  async summary(filters: ProductListFilters): Promise<CatalogSummary> {
+    const [row] = await this.db
+      .select({ count: count(), lastModified: max(products.updatedAt) })
+      .from(products)
+      .where(and(...filterConditions(filters)));
+    return { count: row?.count ?? 0, lastModified: row?.lastModified ?? null };
+  }
+
+  async findById(id: string) {
+    const [row] = await this.db
+      .select()
+      .from(products)
+      .where(and(eq(products.id, id), isNull(products.archivedAt)))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async insert(record: ProductRecord) {
+    try {
+      await this.db.insert(products).values(record);
+      return record;
+    } catch (error) {
+      if (isConstraintError(error, "unique")) return "sku_taken" as const;
+      throw error;
+    }
+  }
+
+  async update(
+    id: string,
+    values: Partial<ProductValues>,
+    updatedAt: string,
+    expectedVersion?: number,
+  ) {
+    const conditions = [eq(products.id, id), isNull(products.archivedAt)];
+    if (expectedVersion !== undefined) conditions.push(eq(products.version, expectedVersion));
+    try {
+      const [row] = await this.db
+        .update(products)
+        .set({ ...values, updatedAt, version: sql`${products.version} + 1` })
+        .where(and(...conditions))
+        .returning();
+      return row ?? null;
+    } catch (error) {
+      if (isConstraintError(error, "unique")) return "sku_taken" as const;
+      throw error;
+    }
+  }
+
+  async delete(id: string) {
+    try {
+      const result = await this.db.delete(products).where(eq(products.id, id));
+      return result.meta.changes > 0 ? ("deleted" as const) : ("missing" as const);
+    } catch (error) {
+      if (isConstraintError(error, "foreign_key")) return "referenced" as const;
+      throw error;
+    }
+  }
+
+  async archive(id: string, archivedAt: string) {
+    const result = await this.db
+      .update(products)
+      .set({ archivedAt, updatedAt: archivedAt, version: sql`${products.version} + 1` })
+      .where(and(eq(products.id, id), isNull(products.archivedAt)));
+    return result.meta.changes > 0;
+  }
+}

@@ -1,0 +1,105 @@
+import { type Clock, isoNow } from "../../lib/clock";
+import { PreconditionFailedError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { type CursorPosition, decodeCursor, type Page, toPage } from "../../lib/pagination";
+import { ProductNotFoundError, SkuTakenError } from "./products.errors";
+import type {
+  CatalogSummary,
+  ProductListFilters,
+  ProductOrder,
+  ProductRecord,
+  ProductsRepository,
+  ProductValues,
+} from "./products.repository";
+import type { ProductSort } from "./products.schemas";
+
+/** What If-Match allows: any current version ("*"), or one of the listed versions. */
+export type VersionPrecondition = number[] | "*" | undefined;
+
+export type ListProductsQuery = ProductListFilters & {
+  sort: ProductSort;
+  limit: number;
+  cursor?: string | undefined;
+};
+
+function orderFor(sort: ProductSort): ProductOrder {
+  const direction = sort.startsWith("-") ? "desc" : "asc";
+  const key = sort.replace(/^-/, "");
+  const column = key === "price_cents" ? "priceCents" : key === "name" ? "name" : "createdAt";
+  return { column, direction };
+}
+
+export class ProductsService {
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: ListProductsQuery): Promise<Page<ProductRecord>> {
+    const order = orderFor(query.sort);
+    const cursor = decodeCursor(query.cursor, query.sort);
+    const rows = await this.products.list(query, order, { limit: query.limit, cursor });
+    const positionOf = (row: ProductRecord): CursorPosition => ({
+      value: row[order.column],
+      id: row.id,
+    });
+    return toPage(rows, query.limit, query.sort, positionOf);
+  }
+
+  summary(filters: ProductListFilters): Promise<CatalogSummary> {
+    return this.products.summary(filters);
+  }
+
+  async get(id: string): Promise<ProductRecord> {
+    const product = await this.products.findById(id);
+    if (!product) throw new ProductNotFoundError(id);
+    return product;
+  }
+
+  async create(values: ProductValues): Promise<ProductRecord> {
+    const now = isoNow(this.clock);
+    const result = await this.products.insert({
+      id: newId(),
+      ...values,
+      version: 1,
+      archivedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (result === "sku_taken") throw new SkuTakenError(values.sku);
+    return result;
+  }
+
+  /** PUT and PATCH alike: a full replacement is an update of every field. */
+  async update(
+    id: string,
+    values: Partial<ProductValues>,
+    precondition: VersionPrecondition,
+  ): Promise<ProductRecord> {
+    const current = await this.get(id);
+    if (Array.isArray(precondition) && !precondition.includes(current.version)) {
+      throw new PreconditionFailedError();
+    }
+    // With If-Match, the write is conditional on the version just checked, so a concurrent
+    // writer between the read and the write also gets 412 instead of a lost update.
+    const expectedVersion = precondition === undefined ? undefined : current.version;
+    const result = await this.products.update(id, values, isoNow(this.clock), expectedVersion);
+    if (result === "sku_taken") throw new SkuTakenError(values.sku ?? current.sku);
+    if (result === null) {
+      if (expectedVersion !== undefined) throw new PreconditionFailedError();
+      throw new ProductNotFoundError(id);
+    }
+    return result;
+  }
+
+  /** Hard-deletes a product no order references; archives one that is (order history keeps it). */
+  async delete(id: string): Promise<"deleted" | "archived"> {
+    await this.get(id);
+    const outcome = await this.products.delete(id);
+    if (outcome === "deleted") return "deleted";
+    if (outcome === "referenced" && (await this.products.archive(id, isoNow(this.clock)))) {
+      return "archived";
+    }
+    throw new ProductNotFoundError(id);
+  }
+}

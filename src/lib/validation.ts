@@ -1,0 +1,26 @@
+import type { FieldError } from "./errors";
+
+type Issue = {
+  path: readonly PropertyKey[];
+  message: string;
+  code: string;
+  keys?: readonly string[];
+};
+
+/**
+ * Zod issues as one entry per invalid field. An unknown-keys issue sits on the parent
+ * object; it is split so each rejected field is named by its own path.
+ */
+export function fieldErrors(issues: readonly Issue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+      return issue.keys.map((key) => ({
+        path: [...path, key].join("."),
+        message: `Unknown field '${key}'`,
+        code: "unrecognized_keys",
+      }));
+    }
+    return [{ path: path.join("."), message: issue.message, code: issue.code }];
+  });
+}
