@@ -1,13 +1,28 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
+import { documentedProblem } from "./lib/openapi";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
+export const DOCS_PATH = "/docs";
+/** Served by Workers static assets: the bundle is copied from node_modules, init.js is ours. */
+export const SCALAR_BUNDLE_PATH = "/docs/vendor/scalar/standalone.js";
+export const DOCS_INIT_PATH = "/docs/init.js";
 
 const DESCRIPTION = `A small store at the edge: users, a product catalog with stock, and orders that never oversell.
 
 Every error is an RFC 9457 \`application/problem+json\` body with a stable \`code\`. Lists are
-cursor-paginated (\`limit\`, \`cursor\`, \`next_cursor\`, \`Link: rel="next"\`).`;
+cursor-paginated (\`limit\`, \`cursor\`, \`next_cursor\`, \`Link: rel="next"\`).
+
+**HEAD and OPTIONS.** Every \`GET\` operation also answers \`HEAD\` with the same status and
+headers and no body (the router sends HEAD to the GET handler). An \`OPTIONS\` request carrying
+\`Access-Control-Request-Method\` is a CORS preflight, answered for the configured origins;
+a plain \`OPTIONS\` is answered by operations that declare it, with \`Allow\`. A method a path
+does not serve gets 405 with \`Allow\`.
+
+**Authorize** on this page logs in with the OAuth2 password flow (\`POST /api/v1/auth/login\`,
+form \`username\` and \`password\`); operations that need a user then send the access token as
+\`Authorization: Bearer <token>\`.`;
 
 /** Serves the generated OpenAPI 3.1 document and declares its security schemes. */
 export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
@@ -22,24 +37,120 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
     description: "OAuth2 password flow: the docs page's Authorize button logs in with it.",
     flows: { password: { tokenUrl: "/api/v1/auth/login", scopes: {} } },
   });
-  app.doc31(OPENAPI_PATH, (c) => ({
-    openapi: "3.1.0",
-    info: { title: "Edge Store API", version: "1.0.0", description: DESCRIPTION },
-    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
-    tags: [
-      { name: "Health", description: "Liveness and readiness probes" },
-      { name: "Docs", description: "This document and its interactive reference" },
-      { name: "Auth", description: "Registration, login, tokens and password reset" },
-      { name: "Users", description: "Your account, and user administration for admins" },
-      { name: "Products", description: "The catalog" },
-      { name: "Orders", description: "Placing and managing orders" },
-    ],
-  }));
+  registerDocsOperations(app);
+  // Not app.doc31(): it answers a generator error with the raw error as JSON. Thrown here,
+  // the error reaches app.onError like any other and becomes a 500 problem. The document
+  // cannot change once the app is built, so it is generated once; only `servers` (this
+  // request's origin) differs per request.
+  let document: ReturnType<typeof generate> | undefined;
+  app.get(OPENAPI_PATH, (c) => {
+    document ??= generate(app);
+    const { openapi, info, ...rest } = document;
+    const servers = [{ url: new URL(c.req.url).origin, description: "This deployment" }];
+    return c.json({ openapi, info, servers, ...rest });
+  });
 }
 
+/** The generator throws plain objects (not Errors), which would bypass app.onError. */
+function generate(app: OpenAPIHono<AppEnv>) {
+  try {
+    return app.getOpenAPI31Document(DOCUMENT_CONFIG);
+  } catch (error) {
+    if (error instanceof Error) throw error;
+    throw new Error(`OpenAPI document generation failed: ${JSON.stringify(error)}`);
+  }
+}
+
+const DOCUMENT_CONFIG = {
+  openapi: "3.1.0",
+  info: { title: "Edge Store API", version: "1.0.0", description: DESCRIPTION },
+  tags: [
+    { name: "Health", description: "Liveness and readiness probes" },
+    { name: "Docs", description: "This document and its interactive reference" },
+    { name: "Auth", description: "Registration, login, tokens and password reset" },
+    { name: "Users", description: "Your account, and user administration for admins" },
+    { name: "Products", description: "The catalog" },
+    { name: "Orders", description: "Placing and managing orders" },
+  ],
+};
+
+/** The two routes below are plain Hono routes (not Zod-validated), so they are described here. */
+function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: OPENAPI_PATH,
+    tags: ["Docs"],
+    summary: "OpenAPI document",
+    description: "This OpenAPI 3.1 document, generated from the routes' Zod schemas.",
+    responses: {
+      200: {
+        description: "The OpenAPI 3.1 document",
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              description: "An OpenAPI 3.1 document",
+              example: { openapi: "3.1.0", info: { title: "Edge Store API", version: "1.0.0" } },
+            },
+          },
+        },
+      },
+      500: documentedProblem(500, ["internal_error"]),
+      503: documentedProblem(503, ["misconfigured"]),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: DOCS_PATH,
+    tags: ["Docs"],
+    summary: "Interactive API reference",
+    description:
+      "An HTML page (Scalar) that renders this document and can send requests; Authorize logs in with the OAuth2 password flow. Its scripts are served by this Worker, not a CDN.",
+    responses: {
+      200: {
+        description: "The reference page",
+        content: { "text/html": { schema: { type: "string" } } },
+      },
+      500: documentedProblem(500, ["internal_error"]),
+    },
+  });
+}
+
+/**
+ * The page's policy: scripts only from this origin (the bundle and init.js are static
+ * assets; nothing inline, no eval); requests only to this origin. Styles may be inline:
+ * the bundle injects <style> elements at runtime and Vue binds style attributes.
+ */
+const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Edge Store API reference</title>
+<link rel="icon" href="data:,">
+</head>
+<body>
+<div id="reference"></div>
+<script src="${SCALAR_BUNDLE_PATH}"></script>
+<script src="${DOCS_INIT_PATH}"></script>
+</body>
+</html>
+`;
+
 /** The interactive reference; its scripts are served by this Worker's static assets. */
-export const docsRoutes = new Hono<AppEnv>().get("/docs", (c) =>
-  c.html(`<!doctype html><html><head><title>Edge Store API</title></head><body>
-<script id="api-reference" data-url="${OPENAPI_PATH}"></script>
-<script src="/docs/vendor/scalar.js"></script></body></html>`),
-);
+export const docsRoutes = new Hono<AppEnv>().get(DOCS_PATH, (c) => {
+  c.header("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
+  return c.html(DOCS_PAGE);
+});

@@ -58,7 +58,8 @@ function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem 
   return problem;
 }
 
-function problemResponse(status: ErrorStatus | 500 | 503, codes: string[]) {
+/** A documented problem+json response: the Problem schema plus one example per code. */
+export function documentedProblem(status: ErrorStatus | 500 | 503, codes: string[]) {
   const examples = Object.fromEntries(
     codes.map((code) => [code, { summary: code, value: exampleProblem(status, code) }]),
   );
@@ -97,10 +98,10 @@ export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "au
   for (const status of [...statuses].sort() as ErrorStatus[]) {
     const declared = [...(errors[status] ?? []), ...(implied[status] ?? [])];
     const codes = declared.length > 0 ? [...new Set(declared)] : [DEFAULT_CODES[status]];
-    responses[status] = problemResponse(status, codes);
+    responses[status] = documentedProblem(status, codes);
   }
-  responses[500] ??= problemResponse(500, ["internal_error"]);
-  responses[503] ??= problemResponse(503, ["misconfigured"]);
+  responses[500] ??= documentedProblem(500, ["internal_error"]);
+  responses[503] ??= documentedProblem(503, ["misconfigured"]);
 
   const middleware = [
     ...(auth ? authMiddleware(auth) : []),
