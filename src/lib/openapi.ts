@@ -85,7 +85,9 @@ export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "au
     implied[422] = ["validation_failed"];
   }
   if (request?.body) {
-    request.body.required = true;
+    // A body that offers several media types (login: JSON or form) sets `required: false`:
+    // @hono/zod-openapi then validates each only when its Content-Type is sent.
+    request.body.required ??= true;
     implied[400] = ["malformed_json"];
     implied[413] = ["payload_too_large"];
     implied[415] = ["unsupported_media_type"];

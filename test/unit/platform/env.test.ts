@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { type Bindings, loadSettings } from "../../../src/env";
+
+const SECRET = "unit-secret-0123456789-abcdefghijklmnop";
+
+/** Only the variables matter to settings; bindings are irrelevant here. */
+function vars(values: Partial<Bindings>): Bindings {
+  return {
+    JWT_SECRET: SECRET,
+    JWT_ISSUER: "http://localhost:8787",
+    JWT_AUDIENCE: "edge-store-api",
+    ...values,
+  } as Bindings;
+}
+
+const productionVars = (values: Partial<Bindings> = {}) =>
+  vars({
+    APP_ENV: "production",
+    MAILER: "http",
+    MAIL_API_URL: "https://mail.example.com/send",
+    MAIL_API_KEY: "key-123",
+    ...values,
+  });
+
+function invalidNames(env: Bindings): string[] {
+  const result = loadSettings(env);
+  return result.ok ? [] : result.invalid;
+}
+
+describe("loadSettings", () => {
+  it("applies the defaults for local development", () => {
+    const result = loadSettings(vars({}));
+    expect(result).toEqual({
+      ok: true,
+      settings: {
+        APP_ENV: "development",
+        JWT_SECRET: SECRET,
+        JWT_ISSUER: "http://localhost:8787",
+        JWT_AUDIENCE: "edge-store-api",
+        CORS_ORIGINS: [],
+        MAILER: "log",
+        MAIL_FROM: "Edge Store <no-reply@localhost>",
+        PUBLIC_BASE_URL: "http://localhost:8787",
+      },
+    });
+  });
+
+  it("splits CORS_ORIGINS on commas, trimming and dropping empty entries", () => {
+    const result = loadSettings(vars({ CORS_ORIGINS: " https://a.example, https://b.example,, " }));
+    expect(result.ok && result.settings.CORS_ORIGINS).toEqual([
+      "https://a.example",
+      "https://b.example",
+    ]);
+  });
+
+  it("accepts a complete production configuration", () => {
+    expect(invalidNames(productionVars())).toEqual([]);
+  });
+
+  it.each([
+    ["JWT_SECRET missing", vars({ JWT_SECRET: undefined }), ["JWT_SECRET"]],
+    ["JWT_SECRET under 32 characters", vars({ JWT_SECRET: "x".repeat(31) }), ["JWT_SECRET"]],
+    ["JWT_ISSUER empty", vars({ JWT_ISSUER: "" }), ["JWT_ISSUER"]],
+    ["JWT_AUDIENCE missing", vars({ JWT_AUDIENCE: undefined }), ["JWT_AUDIENCE"]],
+    ["an unknown APP_ENV", vars({ APP_ENV: "prod" }), ["APP_ENV"]],
+    ["an unknown MAILER", vars({ MAILER: "smtp" }), ["MAILER"]],
+    ["MAIL_API_URL not a URL", vars({ MAIL_API_URL: "not a url" }), ["MAIL_API_URL"]],
+    ["PUBLIC_BASE_URL not a URL", vars({ PUBLIC_BASE_URL: "localhost" }), ["PUBLIC_BASE_URL"]],
+    [
+      "PASSWORD_PEPPER under 16 characters",
+      vars({ PASSWORD_PEPPER: "short" }),
+      ["PASSWORD_PEPPER"],
+    ],
+    [
+      "the development default JWT_SECRET in production",
+      productionVars({ JWT_SECRET: "replace-with-at-least-32-random-bytes-base64url" }),
+      ["JWT_SECRET"],
+    ],
+    [
+      "the other development default JWT_SECRET in staging",
+      productionVars({
+        APP_ENV: "staging",
+        JWT_SECRET: "dev-secret-change-me-dev-secret-change-me",
+      }),
+      ["JWT_SECRET"],
+    ],
+    ["the log mailer in production", productionVars({ MAILER: "log" }), ["MAILER"]],
+    ["MAILER=http without a key", productionVars({ MAIL_API_KEY: undefined }), ["MAIL_API_KEY"]],
+    [
+      "several at once",
+      productionVars({ JWT_SECRET: "short", MAILER: "log" }),
+      ["JWT_SECRET", "MAILER"],
+    ],
+  ])("refuses %s, naming only the setting", (_label, env, names) => {
+    expect(invalidNames(env).sort()).toEqual(names);
+  });
+
+  it("allows a development default secret in development and test", () => {
+    const secret = "replace-with-at-least-32-random-bytes-base64url";
+    expect(invalidNames(vars({ APP_ENV: "development", JWT_SECRET: secret }))).toEqual([]);
+    expect(invalidNames(vars({ APP_ENV: "test", JWT_SECRET: secret }))).toEqual([]);
+  });
+
+  it("never puts a value in the result of an invalid configuration", () => {
+    const secret = "leaky-secret-value";
+    const result = loadSettings(productionVars({ JWT_SECRET: secret, MAIL_API_KEY: "" }));
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  it("parses an env object once and re-parses a different one", () => {
+    const env = vars({});
+    expect(loadSettings(env)).toBe(loadSettings(env));
+    const changed = vars({ JWT_SECRET: "short" });
+    expect(loadSettings(changed).ok).toBe(false);
+  });
+});
