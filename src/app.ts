@@ -19,8 +19,8 @@ import {
   ValidationError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
-import { fieldErrors } from "./lib/validation";
 import { errorResponse, internalProblem, problemResponse } from "./lib/problem";
+import { fieldErrors } from "./lib/validation";
 import { allowedMethods } from "./middleware/method-not-allowed";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
