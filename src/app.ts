@@ -5,8 +5,10 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { buildServices, type ServiceOverrides } from "./container";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
+import { authRoutes } from "./domains/auth/auth.routes";
 import { healthRoutes } from "./domains/health/health.routes";
 import { headProducts, productsRoutes } from "./domains/products/products.routes";
+import { usersRoutes } from "./domains/users/users.routes";
 import { type AppEnv, loadSettings } from "./env";
 import {
   type AppError,
@@ -111,6 +113,8 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route("/", docsRoutes);
   // Domain routers are mounted under /api/v1 here.
   app.route("/", productsRoutes);
+  app.route("/api/v1", authRoutes);
+  app.route("/api/v1", usersRoutes);
 
   app.openAPIRegistry.registerPath(headProducts);
   registerOpenApiDocument(app);

@@ -1,10 +1,17 @@
 import { createDatabase } from "./db/client";
 import { d1UnitOfWork } from "./db/unit-of-work";
 import { AccessTokens } from "./domains/auth/access-tokens";
+import { D1RefreshTokensRepository, D1ResetTokensRepository } from "./domains/auth/auth.repository";
+import { AuthService } from "./domains/auth/auth.service";
 import { Authenticator } from "./domains/auth/authenticator";
+import { createPasswordHasher } from "./domains/auth/passwords";
+import { SessionsService } from "./domains/auth/sessions.service";
 import { BUNDLED_MIGRATIONS } from "./domains/health/health.migrations";
 import { D1HealthRepository } from "./domains/health/health.repository";
 import { HealthService } from "./domains/health/health.service";
+import { D1OutboxRepository } from "./domains/mail/mail.repository";
+import { bindingMailQueue, type MailJob, MailService } from "./domains/mail/mail.service";
+import { HttpMailer, LogMailer, type Mailer } from "./domains/mail/mailers";
 import { D1ProductsRepository } from "./domains/products/products.repository";
 import { ProductsService } from "./domains/products/products.service";
 import { D1UsersRepository } from "./domains/users/users.repository";
@@ -12,6 +19,8 @@ import { UsersService } from "./domains/users/users.service";
 import { type Bindings, loadSettings, type Settings } from "./env";
 import { systemClock } from "./lib/clock";
 import { ServiceUnavailableError } from "./lib/errors";
+import { jsonLogger } from "./lib/logger";
+import { bindingRateLimiter } from "./lib/rate-limit";
 
 export type Services = {
   health: HealthService;
@@ -19,6 +28,11 @@ export type Services = {
   authenticator: Authenticator;
   accessTokens: AccessTokens;
   products: ProductsService;
+  auth: AuthService;
+  sessions: SessionsService;
+  mail: MailService;
+  /** A collaborator rather than a service: tests swap it to make delivery fail. */
+  mailer: Mailer;
 };
 
 export type ServiceOverrides = Partial<Services>;
@@ -28,6 +42,8 @@ function lazy<K extends keyof Services>(target: Services, name: K, build: () => 
   let instance: Services[K] | undefined;
   Object.defineProperty(target, name, {
     enumerable: true,
+    // Overrides (tests) redefine the property after it is declared here.
+    configurable: true,
     get: () => {
       instance ??= build();
       return instance;
@@ -63,7 +79,59 @@ export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): 
     () =>
       new HealthService(new D1HealthRepository(db), BUNDLED_MIGRATIONS, () => loadSettings(env)),
   );
-  lazy(services, "users", () => new UsersService(new D1UsersRepository(db)));
+  lazy(
+    services,
+    "users",
+    () => new UsersService(new D1UsersRepository(db), unitOfWork, services.sessions, clock),
+  );
+  lazy(
+    services,
+    "sessions",
+    () => new SessionsService(new D1RefreshTokensRepository(db), unitOfWork, clock),
+  );
+  lazy(services, "auth", () => {
+    const settings = requireSettings(env);
+    return new AuthService({
+      users: services.users,
+      sessions: services.sessions,
+      resetTokens: new D1ResetTokensRepository(db),
+      accessTokens: services.accessTokens,
+      mail: services.mail,
+      hasher: createPasswordHasher({ pepper: settings.PASSWORD_PEPPER }),
+      // Periods as configured for these bindings in wrangler.toml.
+      limits: {
+        loginEmail: bindingRateLimiter(env.LOGIN_EMAIL_LIMITER, 60),
+        loginIp: bindingRateLimiter(env.LOGIN_IP_LIMITER, 60),
+        resetEmail: bindingRateLimiter(env.RESET_EMAIL_LIMITER, 60),
+      },
+      unitOfWork,
+      clock,
+      resetUrl:
+        settings.PASSWORD_RESET_URL ?? new URL("/reset-password", settings.PUBLIC_BASE_URL).href,
+    });
+  });
+  lazy(services, "mailer", () => {
+    const settings = requireSettings(env);
+    if (settings.MAILER === "log") return new LogMailer(jsonLogger, settings.APP_ENV);
+    // Settings refuse MAILER=http without both of these.
+    return new HttpMailer({
+      url: settings.MAIL_API_URL ?? "",
+      apiKey: settings.MAIL_API_KEY ?? "",
+      from: settings.MAIL_FROM,
+    });
+  });
+  lazy(
+    services,
+    "mail",
+    () =>
+      new MailService(
+        new D1OutboxRepository(db),
+        bindingMailQueue(env.MAIL_QUEUE as Queue<MailJob>),
+        services.mailer,
+        clock,
+        jsonLogger,
+      ),
+  );
   lazy(services, "accessTokens", () => {
     const settings = requireSettings(env);
     return new AccessTokens({

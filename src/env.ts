@@ -21,6 +21,7 @@ export type Bindings = {
   MAIL_API_URL?: string;
   MAIL_API_KEY?: string;
   PUBLIC_BASE_URL?: string;
+  PASSWORD_RESET_URL?: string;
 };
 
 export type Variables = {
@@ -61,17 +62,20 @@ const SettingsSchema = z
     MAIL_API_URL: z.url().optional(),
     MAIL_API_KEY: z.string().min(1).optional(),
     PUBLIC_BASE_URL: z.url().default("http://localhost:8787"),
+    /** The client page that completes a password reset (the email links to it with ?token=). */
+    PASSWORD_RESET_URL: z.url().optional(),
   })
   .superRefine((s, ctx) => {
+    // In every environment: the http mailer cannot send without both.
+    if (s.MAILER === "http" && (!s.MAIL_API_URL || !s.MAIL_API_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_API_KEY"], message: "required for MAILER=http" });
+    }
     if (LOCAL_ENVS.has(s.APP_ENV)) return;
     if (KNOWN_DEV_SECRETS.has(s.JWT_SECRET)) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is a development default" });
     }
     if (s.MAILER === "log") {
       ctx.addIssue({ code: "custom", path: ["MAILER"], message: "log mailer outside development" });
-    }
-    if (s.MAILER === "http" && (!s.MAIL_API_URL || !s.MAIL_API_KEY)) {
-      ctx.addIssue({ code: "custom", path: ["MAIL_API_KEY"], message: "required for MAILER=http" });
     }
   });
 

@@ -1,5 +1,6 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { Role } from "../domains/auth/auth.principal";
+import type { Principal, Role } from "../domains/auth/auth.principal";
 import type { AppEnv } from "../env";
 import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
 
@@ -44,4 +45,11 @@ export type AuthLevel = "user" | "admin";
 
 export function authMiddleware(level: AuthLevel) {
   return level === "admin" ? [requireUser, requireRole("admin")] : [requireUser];
+}
+
+/** The authenticated caller, in a handler behind `auth: "user" | "admin"`. */
+export function currentPrincipal(c: Context<AppEnv>): Principal {
+  const principal = c.var.principal;
+  if (!principal) throw new UnauthenticatedError();
+  return principal;
 }

@@ -1,11 +1,20 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { AccessTokens } from "../../src/domains/auth/access-tokens";
 import type { Role, Tier } from "../../src/domains/auth/auth.principal";
+import { hashPassword } from "../../src/domains/auth/passwords";
 import { users } from "../../src/domains/users/users.table";
 import { newId } from "../../src/lib/ids";
 
-export type TestUser = { id: string; email: string; role: Role; tier: Tier; token: string };
+export type TestUser = {
+  id: string;
+  email: string;
+  role: Role;
+  tier: Tier;
+  token: string;
+  /** Set when the user was created with a real password (it can log in). */
+  password?: string;
+};
 
 let sequence = 0;
 /** Unique per call, so tests sharing a file's database never collide. */
@@ -22,16 +31,28 @@ export function accessTokens(): AccessTokens {
   });
 }
 
-/** Inserts a user row directly and mints an access token for it. */
+/**
+ * Inserts a user row directly and mints an access token for it. With `password`, the row
+ * gets a real hash (same code as production), so the user can log in.
+ */
 export async function createUser(
-  options: { role?: Role; tier?: Tier; isActive?: boolean } = {},
+  options: {
+    role?: Role;
+    tier?: Tier;
+    isActive?: boolean;
+    password?: string;
+    email?: string;
+    name?: string;
+  } = {},
 ): Promise<TestUser> {
   const now = new Date().toISOString();
   const row = {
     id: newId(),
-    email: `${unique("user")}@example.com`,
-    name: "Test User",
-    passwordHash: "not-a-real-hash",
+    email: options.email ?? `${unique("user")}@example.com`,
+    name: options.name ?? "Test User",
+    passwordHash: options.password
+      ? await hashPassword(options.password, { pepper: env.PASSWORD_PEPPER })
+      : "not-a-real-hash",
     role: options.role ?? "customer",
     tier: options.tier ?? "standard",
     isActive: options.isActive ?? true,
@@ -40,7 +61,41 @@ export async function createUser(
   } as const;
   await drizzle(env.DB).insert(users).values(row);
   const token = await accessTokens().sign({ sub: row.id, role: row.role });
-  return { id: row.id, email: row.email, role: row.role, tier: row.tier, token };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    tier: row.tier,
+    token,
+    ...(options.password ? { password: options.password } : {}),
+  };
+}
+
+/** A fake client IP per call, so login tests never share the per-IP rate limit. */
+export function uniqueIp(): string {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  return `10.${octet()}.${octet()}.${octet()}`;
+}
+
+export type TokenPairBody = {
+  access_token: string;
+  token_type: "bearer";
+  expires_in: number;
+  refresh_token: string;
+};
+
+/** Logs in through the API (counts against the 5-per-minute limit of that email). */
+export async function loginAs(user: { email: string; password?: string }): Promise<TokenPairBody> {
+  if (!user.password) throw new Error("loginAs needs a user created with a password");
+  const response = await exports.default.fetch(
+    new Request("http://localhost/api/v1/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": uniqueIp() },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    }),
+  );
+  if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
+  return (await response.json()) as TokenPairBody;
 }
 
 export const createAdmin = () => createUser({ role: "admin" });

@@ -1,9 +1,31 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { type UserRow, users } from "./users.table";
+import { isConstraintError } from "../../db/constraint-errors";
+import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
+import { type PageRequest, seekFrom } from "../../lib/pagination";
+import type { Role, Tier } from "../auth/auth.principal";
+import { type NewUserRow, type UserRow, users } from "./users.table";
+
+export type UserFilter = { role?: Role; tier?: Tier; isActive?: boolean; q?: string };
+
+export type UserChanges = Partial<
+  Pick<UserRow, "name" | "role" | "tier" | "isActive" | "passwordHash">
+> & { updatedAt: string };
 
 export interface UsersRepository {
   findById(id: string): Promise<UserRow | null>;
+  /** `email` must already be normalised (lower-cased). */
+  findByEmail(email: string): Promise<UserRow | null>;
+  insert(row: NewUserRow): Promise<"created" | "email_taken">;
+  update(id: string, changes: UserChanges): Statement;
+  delete(id: string): Promise<"deleted" | "not_found" | "referenced">;
+  /** Newest first, at most `page.limit + 1` rows (the extra one says there is a next page). */
+  list(filter: UserFilter, page: PageRequest): Promise<UserRow[]>;
+}
+
+/** Escapes LIKE wildcards so `q` matches literally. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 export class D1UsersRepository implements UsersRepository {
@@ -12,5 +34,58 @@ export class D1UsersRepository implements UsersRepository {
   async findById(id: string): Promise<UserRow | null> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
     return row ?? null;
+  }
+
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const [row] = await this.db.select().from(users).where(eq(users.email, email)).limit(1);
+    return row ?? null;
+  }
+
+  async insert(row: NewUserRow): Promise<"created" | "email_taken"> {
+    try {
+      await this.db.insert(users).values(row);
+      return "created";
+    } catch (error) {
+      if (isConstraintError(error, "unique")) return "email_taken";
+      throw error;
+    }
+  }
+
+  update(id: string, changes: UserChanges): Statement {
+    return asStatement(this.db.update(users).set(changes).where(eq(users.id, id)));
+  }
+
+  async delete(id: string): Promise<"deleted" | "not_found" | "referenced"> {
+    try {
+      const result = await this.db.delete(users).where(eq(users.id, id));
+      return changedRows(result) > 0 ? "deleted" : "not_found";
+    } catch (error) {
+      // orders.user_id is ON DELETE RESTRICT: a user with orders keeps their history.
+      if (isConstraintError(error, "foreign_key")) return "referenced";
+      throw error;
+    }
+  }
+
+  async list(filter: UserFilter, page: PageRequest): Promise<UserRow[]> {
+    const conditions: (SQL | undefined)[] = [];
+    if (filter.role) conditions.push(eq(users.role, filter.role));
+    if (filter.tier) conditions.push(eq(users.tier, filter.tier));
+    if (filter.isActive !== undefined) conditions.push(eq(users.isActive, filter.isActive));
+    if (filter.q) {
+      const pattern = likeContains(filter.q);
+      conditions.push(
+        or(
+          sql`${users.email} LIKE ${pattern} ESCAPE '\\'`,
+          sql`${users.name} LIKE ${pattern} ESCAPE '\\'`,
+        ),
+      );
+    }
+    if (page.cursor) conditions.push(seekFrom(users.createdAt, users.id, "desc", page.cursor));
+    return this.db
+      .select()
+      .from(users)
+      .where(and(...conditions))
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(page.limit + 1);
   }
 }

@@ -1,13 +1,184 @@
-import type { Principal } from "../auth/auth.principal";
-import type { UsersRepository } from "./users.repository";
+import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
+import { type Clock, isoNow } from "../../lib/clock";
+import { ConflictError, NotFoundError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { decodeCursor, type Page, toPage } from "../../lib/pagination";
+import type { Principal, Role, Tier } from "../auth/auth.principal";
+import type { UserChanges, UserFilter, UsersRepository } from "./users.repository";
+import type { UserRow } from "./users.table";
+
+/** A user as the rest of the app sees it: never the password hash. */
+export type User = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  tier: Tier;
+  isActive: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Only for the auth domain, which verifies passwords; never leaves the server. */
+export type UserCredentials = User & { passwordHash: string };
+
+export type NewUser = { email: string; name: string; passwordHash: string; role?: Role };
+
+export type AdminUserPatch = { name?: string; role?: Role; tier?: Tier; isActive?: boolean };
+
+/** Revokes every session (refresh token family) of a user, as part of the caller's batch. */
+export interface SessionRevoker {
+  revokeAllForUser(userId: string, at: Date): Statement;
+}
+
+export const USERS_SORT_KEY = "-created_at";
+
+/** Emails are compared and stored lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    tier: row.tier,
+    isActive: row.isActive,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function userNotFound(): NotFoundError {
+  return new NotFoundError("user_not_found", "No user with this id");
+}
 
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly unitOfWork: UnitOfWorkFactory,
+    private readonly sessions: SessionRevoker,
+    private readonly clock: Clock,
+  ) {}
 
   /** The caller behind a token, or null when the account is gone or deactivated. */
   async findActivePrincipal(userId: string): Promise<Principal | null> {
     const user = await this.users.findById(userId);
     if (!user?.isActive) return null;
     return { id: user.id, email: user.email, role: user.role, tier: user.tier };
+  }
+
+  async getById(userId: string): Promise<User> {
+    const row = await this.users.findById(userId);
+    if (!row) throw userNotFound();
+    return toUser(row);
+  }
+
+  async findCredentialsByEmail(email: string): Promise<UserCredentials | null> {
+    const row = await this.users.findByEmail(normalizeEmail(email));
+    return row ? { ...toUser(row), passwordHash: row.passwordHash } : null;
+  }
+
+  async findCredentialsById(userId: string): Promise<UserCredentials | null> {
+    const row = await this.users.findById(userId);
+    return row ? { ...toUser(row), passwordHash: row.passwordHash } : null;
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const now = isoNow(this.clock);
+    const row: UserRow = {
+      id: newId(),
+      email: normalizeEmail(input.email),
+      name: input.name,
+      passwordHash: input.passwordHash,
+      role: input.role ?? "customer",
+      tier: "standard",
+      isActive: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if ((await this.users.insert(row)) === "email_taken") {
+      throw new ConflictError("email_taken", "Email taken", "An account with this email exists");
+    }
+    return toUser(row);
+  }
+
+  /** A password change for the caller's batch (the auth domain revokes sessions with it). */
+  setPasswordHash(userId: string, passwordHash: string, at: Date): Statement {
+    return this.users.update(userId, { passwordHash, updatedAt: at.toISOString() });
+  }
+
+  async updateProfile(userId: string, patch: { name: string }): Promise<User> {
+    const current = await this.getById(userId);
+    const changes: UserChanges = { name: patch.name, updatedAt: isoNow(this.clock) };
+    await this.unitOfWork.begin().add(this.users.update(userId, changes)).commit();
+    return { ...current, name: patch.name, updatedAt: changes.updatedAt };
+  }
+
+  /**
+   * Admin edit. Deactivating revokes every session in the same batch; the access tokens
+   * already out stop working at once because each request re-reads the user. An admin
+   * cannot demote or deactivate itself (it could lock the last admin out).
+   */
+  async adminUpdate(actorId: string, userId: string, patch: AdminUserPatch): Promise<User> {
+    const current = await this.getById(userId);
+    if (
+      actorId === userId &&
+      ((patch.role !== undefined && patch.role !== "admin") || patch.isActive === false)
+    ) {
+      throw new ConflictError(
+        "cannot_lock_self_out",
+        "Cannot lock yourself out",
+        "An admin cannot remove its own admin role or deactivate itself",
+      );
+    }
+    const changes = Object.fromEntries(
+      Object.entries(patch).filter(([, value]) => value !== undefined),
+    ) as AdminUserPatch;
+    if (Object.keys(changes).length === 0) return current;
+
+    const now = this.clock.now();
+    const work = this.unitOfWork
+      .begin()
+      .add(this.users.update(userId, { ...changes, updatedAt: now.toISOString() }));
+    if (changes.isActive === false && current.isActive) {
+      work.add(this.sessions.revokeAllForUser(userId, now));
+    }
+    await work.commit();
+    return { ...current, ...changes, updatedAt: now.toISOString() };
+  }
+
+  async delete(actorId: string, userId: string): Promise<void> {
+    if (actorId === userId) {
+      throw new ConflictError(
+        "cannot_delete_self",
+        "Cannot delete yourself",
+        "An admin cannot delete its own account",
+      );
+    }
+    const result = await this.users.delete(userId);
+    if (result === "not_found") throw userNotFound();
+    if (result === "referenced") {
+      throw new ConflictError(
+        "user_has_orders",
+        "User has orders",
+        "This user has orders, which must be kept; deactivate the account instead",
+      );
+    }
+  }
+
+  async list(
+    filter: UserFilter,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<User>> {
+    const cursor = decodeCursor(page.cursor, USERS_SORT_KEY);
+    const rows = await this.users.list(filter, { limit: page.limit, cursor });
+    const result = toPage(rows, page.limit, USERS_SORT_KEY, (row) => ({
+      value: row.createdAt,
+      id: row.id,
+    }));
+    return { items: result.items.map(toUser), nextCursor: result.nextCursor };
   }
 }

@@ -1,0 +1,106 @@
+import { defineRoute } from "../../lib/openapi";
+import { UserSchema } from "../users/users.schemas";
+import {
+  AcceptedSchema,
+  LoginFormSchema,
+  LoginSchema,
+  PasswordResetConfirmSchema,
+  PasswordResetRequestSchema,
+  RefreshSchema,
+  RegisterSchema,
+  TokenPairSchema,
+} from "./auth.schemas";
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+
+const tokenPairResponse = {
+  description: "An access token (15 minutes) and a refresh token (30 days, single use)",
+  content: json(TokenPairSchema),
+};
+
+export const register = defineRoute({
+  method: "post",
+  path: "/auth/register",
+  tags: ["Auth"],
+  summary: "Create an account",
+  description: "Creates a customer account. Log in afterwards to get tokens.",
+  request: { body: { content: json(RegisterSchema) } },
+  responses: { 201: { description: "The new account", content: json(UserSchema) } },
+  errors: { 409: ["email_taken"] },
+});
+
+export const login = defineRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["Auth"],
+  summary: "Log in",
+  description: [
+    "Send the credentials either as JSON (`email`, `password`) or, as the OAuth2 password",
+    "flow does (the docs page's Authorize button), as an `application/x-www-form-urlencoded`",
+    "form (`grant_type=password`, `username` = the email, `password`). One of the two is",
+    "required: a request without a body answers 415.",
+    "",
+    "An unknown email and a wrong password get the same 401. At most 5 attempts per email",
+    "and 20 per client IP per minute (429 with `Retry-After`).",
+  ].join("\n"),
+  request: {
+    body: {
+      required: false,
+      content: {
+        ...json(LoginSchema),
+        [FORM_CONTENT_TYPE]: { schema: LoginFormSchema },
+      },
+    },
+  },
+  responses: { 200: tokenPairResponse },
+  errors: { 401: ["invalid_credentials"], 403: ["account_disabled"], 429: ["rate_limited"] },
+});
+
+export const refresh = defineRoute({
+  method: "post",
+  path: "/auth/refresh",
+  tags: ["Auth"],
+  summary: "Refresh the tokens",
+  description:
+    "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.",
+  request: { body: { content: json(RefreshSchema) } },
+  responses: { 200: tokenPairResponse },
+  errors: { 401: ["invalid_refresh_token", "refresh_token_reused"] },
+});
+
+export const logout = defineRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags: ["Auth"],
+  summary: "Log out",
+  description:
+    "Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.",
+  request: { body: { content: json(RefreshSchema) } },
+  responses: { 204: { description: "Logged out" } },
+});
+
+export const requestPasswordReset = defineRoute({
+  method: "post",
+  path: "/auth/password-reset",
+  tags: ["Auth"],
+  summary: "Ask for a password reset email",
+  description:
+    "Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid 30 minutes is queued. At most 3 requests per email per minute.",
+  request: { body: { content: json(PasswordResetRequestSchema) } },
+  responses: { 202: { description: "Accepted", content: json(AcceptedSchema) } },
+  errors: { 429: ["rate_limited"] },
+});
+
+export const confirmPasswordReset = defineRoute({
+  method: "post",
+  path: "/auth/password-reset/confirm",
+  tags: ["Auth"],
+  summary: "Set a new password with a reset token",
+  description:
+    "Spends the token, sets the password and revokes every session of the account (log in again).",
+  request: { body: { content: json(PasswordResetConfirmSchema) } },
+  responses: { 204: { description: "Password changed" } },
+  errors: { 400: ["invalid_reset_token"] },
+});

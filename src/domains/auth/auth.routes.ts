@@ -1,0 +1,57 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { afterResponse } from "../../lib/after-response";
+import { UnsupportedMediaTypeError } from "../../lib/errors";
+import { toUserResponse } from "../users/users.schemas";
+import * as routes from "./auth.openapi";
+import { toTokenPairResponse } from "./auth.schemas";
+
+/** Cloudflare sets CF-Connecting-IP on every request it proxies (wrangler dev too). */
+function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("CF-Connecting-IP") ?? "unknown";
+}
+
+function isForm(c: Context<AppEnv>): boolean {
+  return (c.req.header("Content-Type") ?? "").toLowerCase().startsWith(routes.FORM_CONTENT_TYPE);
+}
+
+export const authRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(routes.register, async (c) => {
+    const user = await c.var.services.auth.register(c.req.valid("json"));
+    return c.json(toUserResponse(user), 201);
+  })
+  .openapi(routes.login, async (c) => {
+    // The route accepts two media types, so each is validated only when sent (see defineRoute).
+    if (!c.req.header("Content-Type")) {
+      throw new UnsupportedMediaTypeError(["application/json", routes.FORM_CONTENT_TYPE]);
+    }
+    const body = isForm(c) ? c.req.valid("form") : c.req.valid("json");
+    const email = "username" in body ? body.username : body.email;
+    const pair = await c.var.services.auth.login({
+      email,
+      password: body.password,
+      clientIp: clientIp(c),
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(toTokenPairResponse(pair), 200);
+  })
+  .openapi(routes.refresh, async (c) => {
+    const pair = await c.var.services.auth.refresh(c.req.valid("json").refresh_token);
+    c.header("Cache-Control", "no-store");
+    return c.json(toTokenPairResponse(pair), 200);
+  })
+  .openapi(routes.logout, async (c) => {
+    await c.var.services.auth.logout(c.req.valid("json").refresh_token);
+    return c.body(null, 204);
+  })
+  .openapi(routes.requestPasswordReset, async (c) => {
+    const { mail } = await c.var.services.auth.requestPasswordReset(c.req.valid("json").email);
+    await afterResponse(c, "mail.dispatch", () => c.var.services.mail.dispatch(mail));
+    return c.json({ status: "accepted" as const }, 202);
+  })
+  .openapi(routes.confirmPasswordReset, async (c) => {
+    const { token, new_password } = c.req.valid("json");
+    await c.var.services.auth.confirmPasswordReset(token, new_password);
+    return c.body(null, 204);
+  });

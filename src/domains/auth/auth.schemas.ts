@@ -1,0 +1,101 @@
+import { z } from "@hono/zod-openapi";
+import {
+  EMAIL_MAX,
+  EmailSchema,
+  NameSchema,
+  NewPasswordSchema,
+  PASSWORD_MAX,
+} from "../users/users.schemas";
+import type { TokenPair } from "./auth.service";
+
+const LoginPasswordSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX)
+  .openapi({ example: "customer-password-123" });
+
+const OpaqueTokenSchema = z.string().min(1).max(256);
+
+export const RegisterSchema = z
+  .strictObject({ email: EmailSchema, password: NewPasswordSchema, name: NameSchema })
+  .openapi("Register", {
+    example: { email: "ada@example.com", password: "correct-horse-battery", name: "Ada Lovelace" },
+  });
+
+export const LoginSchema = z
+  .strictObject({
+    email: EmailSchema.openapi({ example: "customer@example.com" }),
+    password: LoginPasswordSchema,
+  })
+  .openapi("Login", {
+    example: { email: "customer@example.com", password: "customer-password-123" },
+  });
+
+/**
+ * RFC 6749 §4.3 resource owner password credentials, as the docs page's Authorize button
+ * sends them: `username` is the email. Clients may add scope and client credentials; no
+ * client is registered, so they are accepted and ignored.
+ */
+export const LoginFormSchema = z
+  .strictObject({
+    grant_type: z.literal("password").optional().openapi({ example: "password" }),
+    username: z.email().max(EMAIL_MAX).openapi({ example: "customer@example.com" }),
+    password: LoginPasswordSchema,
+    scope: z.string().max(1000).optional().openapi({ example: "" }),
+    client_id: z.string().max(256).optional(),
+    client_secret: z.string().max(256).optional(),
+  })
+  .openapi("LoginForm", {
+    example: {
+      grant_type: "password",
+      username: "customer@example.com",
+      password: "customer-password-123",
+    },
+  });
+
+export const TokenPairSchema = z
+  .object({
+    access_token: z.string().openapi({
+      description: "JWT (HS256, typ at+jwt): send as `Authorization: Bearer <access_token>`",
+      example: "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+    }),
+    token_type: z.literal("bearer").openapi({ example: "bearer" }),
+    expires_in: z.number().int().openapi({ description: "Seconds", example: 900 }),
+    refresh_token: z.string().openapi({
+      description: "Opaque, single use (each refresh returns a new one), valid 30 days",
+      example: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
+    }),
+  })
+  .openapi("TokenPair");
+
+export function toTokenPairResponse(pair: TokenPair): z.infer<typeof TokenPairSchema> {
+  return {
+    access_token: pair.accessToken,
+    token_type: pair.tokenType,
+    expires_in: pair.expiresIn,
+    refresh_token: pair.refreshToken,
+  };
+}
+
+export const RefreshSchema = z
+  .strictObject({ refresh_token: OpaqueTokenSchema })
+  .openapi("RefreshRequest", {
+    example: { refresh_token: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A" },
+  });
+
+export const PasswordResetRequestSchema = z
+  .strictObject({ email: EmailSchema })
+  .openapi("PasswordResetRequest", { example: { email: "customer@example.com" } });
+
+export const PasswordResetConfirmSchema = z
+  .strictObject({ token: OpaqueTokenSchema, new_password: NewPasswordSchema })
+  .openapi("PasswordResetConfirm", {
+    example: {
+      token: "Zt1mV7qP2xN8cB4wK6yH3jR9dF5gL0sA1eU7iO2pQ4M",
+      new_password: "a-new-long-password",
+    },
+  });
+
+export const AcceptedSchema = z
+  .object({ status: z.literal("accepted") })
+  .openapi("Accepted", { example: { status: "accepted" } });

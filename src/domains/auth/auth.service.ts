@@ -1,0 +1,209 @@
+import type { UnitOfWorkFactory } from "../../db/unit-of-work";
+import { addSeconds, type Clock } from "../../lib/clock";
+import { BadRequestError, ForbiddenError, UnauthenticatedError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { RateLimiter } from "../../lib/rate-limit";
+import type { MailService } from "../mail/mail.service";
+import { normalizeEmail, type User, type UsersService } from "../users/users.service";
+import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from "./access-tokens";
+import type { ResetTokensRepository } from "./auth.repository";
+import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
+import type { PasswordHasher } from "./passwords";
+import { invalidRefreshToken, type SessionsService } from "./sessions.service";
+
+export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
+
+export type TokenPair = {
+  accessToken: string;
+  tokenType: "bearer";
+  expiresIn: number;
+  refreshToken: string;
+};
+
+export type AuthLimits = { loginEmail: RateLimiter; loginIp: RateLimiter; resetEmail: RateLimiter };
+
+export type AuthServiceDeps = {
+  users: UsersService;
+  sessions: SessionsService;
+  resetTokens: ResetTokensRepository;
+  accessTokens: AccessTokens;
+  mail: MailService;
+  hasher: PasswordHasher;
+  limits: AuthLimits;
+  unitOfWork: UnitOfWorkFactory;
+  clock: Clock;
+  /** The page that completes a reset; the token is appended as `?token=`. */
+  resetUrl: string;
+};
+
+/** Outbox rows committed by a call, for the caller to dispatch once it has answered. */
+export type QueuedMail = { mail: string[] };
+
+function invalidCredentials(): UnauthenticatedError {
+  return new UnauthenticatedError("invalid_credentials", "The email or password is incorrect");
+}
+
+function invalidResetToken(): BadRequestError {
+  return new BadRequestError(
+    "invalid_reset_token",
+    "Invalid reset token",
+    "The reset token is unknown, expired or already used; ask for a new one",
+  );
+}
+
+/** Registration, login, token refresh, logout, password reset and password change. */
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(input: { email: string; password: string; name: string }): Promise<User> {
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    return this.deps.users.create({ email: input.email, name: input.name, passwordHash });
+  }
+
+  /**
+   * Same answer and about the same time for an unknown email and a wrong password (a dummy
+   * verification runs for unknown emails). A disabled account is only revealed to someone
+   * who knows its password. Hashes made with older parameters are upgraded here.
+   */
+  async login(input: { email: string; password: string; clientIp: string }): Promise<TokenPair> {
+    const email = normalizeEmail(input.email);
+    await this.deps.limits.loginIp.consume(input.clientIp);
+    await this.deps.limits.loginEmail.consume(email);
+
+    const user = await this.deps.users.findCredentialsByEmail(email);
+    if (!user) {
+      await this.deps.hasher.verifyDummy(input.password);
+      throw invalidCredentials();
+    }
+    const verification = await this.deps.hasher.verify(input.password, user.passwordHash);
+    if (!verification.valid) throw invalidCredentials();
+    if (!user.isActive) throw new ForbiddenError("account_disabled", "This account is disabled");
+
+    const now = this.deps.clock.now();
+    const session = await this.deps.sessions.start(user.id, now);
+    const work = this.deps.unitOfWork.begin().add(session.statement);
+    if (verification.needsRehash) {
+      const upgraded = await this.deps.hasher.hash(input.password);
+      work.add(this.deps.users.setPasswordHash(user.id, upgraded, now));
+    }
+    await work.commit();
+    return this.tokenPair(user, session.token, now);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const rotated = await this.deps.sessions.rotate(refreshToken);
+    const principal = await this.deps.users.findActivePrincipal(rotated.userId);
+    if (!principal) {
+      // Deactivation revokes sessions already; this covers a race with it.
+      await this.deps.sessions.revokeFamily(rotated.familyId, this.deps.clock.now());
+      throw invalidRefreshToken("The account behind this refresh token is not active");
+    }
+    return this.tokenPair(principal, rotated.token, this.deps.clock.now());
+  }
+
+  logout(refreshToken: string): Promise<void> {
+    return this.deps.sessions.end(refreshToken);
+  }
+
+  /**
+   * Always succeeds for the caller (no enumeration). For an active account it stores a
+   * single-use token (hashed) and the email carrying it, in one batch.
+   */
+  async requestPasswordReset(rawEmail: string): Promise<QueuedMail> {
+    const email = normalizeEmail(rawEmail);
+    await this.deps.limits.resetEmail.consume(email);
+    const user = await this.deps.users.findCredentialsByEmail(email);
+    if (!user?.isActive) return { mail: [] };
+
+    const now = this.deps.clock.now();
+    const token = newOpaqueToken();
+    const url = new URL(this.deps.resetUrl);
+    url.searchParams.set("token", token);
+    const message = this.deps.mail.compose("password_reset", user.email, {
+      name: user.name,
+      reset_url: url.toString(),
+      token,
+      expires_minutes: RESET_TOKEN_TTL_SECONDS / 60,
+    });
+    await this.deps.unitOfWork
+      .begin()
+      .add(
+        this.deps.resetTokens.insert({
+          id: newId(),
+          userId: user.id,
+          tokenHash: await hashOpaqueToken(token),
+          expiresAt: addSeconds(now, RESET_TOKEN_TTL_SECONDS).toISOString(),
+          usedAt: null,
+          createdAt: now.toISOString(),
+        }),
+        message.statement,
+      )
+      .commit();
+    return { mail: [message.id] };
+  }
+
+  /**
+   * Spends the token with one conditional update (of two concurrent confirms, one wins),
+   * then sets the password, revokes every session and spends the user's other reset tokens
+   * in one batch. Should that batch fail, the token is spent and the user asks again.
+   */
+  async confirmPasswordReset(rawToken: string, newPassword: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const token = await this.deps.resetTokens.findByHash(await hashOpaqueToken(rawToken));
+    if (!token || token.usedAt || token.expiresAt <= now.toISOString()) {
+      throw invalidResetToken();
+    }
+    const user = await this.deps.users.findCredentialsById(token.userId);
+    if (!user?.isActive) throw invalidResetToken();
+
+    const passwordHash = await this.deps.hasher.hash(newPassword);
+    if (!(await this.deps.resetTokens.consume(token.id, now.toISOString()))) {
+      throw invalidResetToken();
+    }
+    await this.deps.unitOfWork
+      .begin()
+      .add(
+        this.deps.users.setPasswordHash(user.id, passwordHash, now),
+        this.deps.sessions.revokeAllForUser(user.id, now),
+        this.deps.resetTokens.consumeAllForUser(user.id, now.toISOString()),
+      )
+      .commit();
+  }
+
+  /** Needs the current password; revokes every session of the account. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string) {
+    const user = await this.deps.users.findCredentialsById(userId);
+    const verification = user
+      ? await this.deps.hasher.verify(currentPassword, user.passwordHash)
+      : { valid: false };
+    if (!user || !verification.valid) {
+      throw new BadRequestError(
+        "invalid_password",
+        "Invalid password",
+        "The current password is incorrect",
+      );
+    }
+    const now = this.deps.clock.now();
+    const passwordHash = await this.deps.hasher.hash(newPassword);
+    await this.deps.unitOfWork
+      .begin()
+      .add(
+        this.deps.users.setPasswordHash(user.id, passwordHash, now),
+        this.deps.sessions.revokeAllForUser(user.id, now),
+      )
+      .commit();
+  }
+
+  private async tokenPair(
+    user: { id: string; role: User["role"] },
+    refreshToken: string,
+    now: Date,
+  ): Promise<TokenPair> {
+    return {
+      accessToken: await this.deps.accessTokens.sign({ sub: user.id, role: user.role }, now),
+      tokenType: "bearer",
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      refreshToken,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { changedRows, type Statement, type UnitOfWorkFactory } from "../../db/unit-of-work";
+import { addSeconds, type Clock } from "../../lib/clock";
+import { UnauthenticatedError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { SessionRevoker } from "../users/users.service";
+import type { RefreshTokenRecord, RefreshTokensRepository } from "./auth.repository";
+import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** A refresh token just minted: the raw value for the client, the insert for the caller's batch. */
+export type NewRefreshToken = { token: string; statement: Statement };
+
+export type RotatedSession = { userId: string; familyId: string; token: string };
+
+export function invalidRefreshToken(detail = "The refresh token is invalid or expired") {
+  return new UnauthenticatedError("invalid_refresh_token", detail);
+}
+
+function refreshTokenReused() {
+  return new UnauthenticatedError(
+    "refresh_token_reused",
+    "This refresh token was already used; every session of that login is now revoked",
+  );
+}
+
+/**
+ * Sessions are refresh token families (one per login), rotated on every refresh
+ * (RFC 9700 §4.14): each token works once; presenting a used one means it leaked, so the
+ * whole family is revoked. Only SHA-256 hashes of the tokens are stored.
+ */
+export class SessionsService implements SessionRevoker {
+  constructor(
+    private readonly tokens: RefreshTokensRepository,
+    private readonly unitOfWork: UnitOfWorkFactory,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The first token of a new family (a login), to commit with the caller's other writes. */
+  start(userId: string, at: Date): Promise<NewRefreshToken> {
+    return this.mint(userId, newId(), at);
+  }
+
+  /**
+   * Spends `rawToken` and returns its successor in the same family. The claim is a
+   * conditional update in the same batch as the successor's insert: of two refreshes with
+   * one token only one claims it; the other is treated as reuse.
+   */
+  async rotate(rawToken: string): Promise<RotatedSession> {
+    const now = this.clock.now();
+    const current = await this.tokens.findByHash(await hashOpaqueToken(rawToken));
+    if (!current || current.revokedAt) throw invalidRefreshToken();
+    if (current.usedAt) await this.detectedReuse(current, now);
+    if (current.expiresAt <= now.toISOString()) throw invalidRefreshToken();
+
+    const next = await this.mint(current.userId, current.familyId, now);
+    const [claim] = await this.unitOfWork
+      .begin()
+      .add(this.tokens.claim(current.id, now.toISOString()), next.statement)
+      .commit();
+    if (changedRows(claim) !== 1) {
+      // Someone spent or revoked it since we read it. The successor just inserted belongs to
+      // the same family, so revoking the family revokes it too.
+      const latest = await this.tokens.findByHash(current.tokenHash);
+      if (latest?.usedAt) await this.detectedReuse(latest, now);
+      await this.revokeFamily(current.familyId, now);
+      throw invalidRefreshToken();
+    }
+    return { userId: current.userId, familyId: current.familyId, token: next.token };
+  }
+
+  /** Logout: revokes the token's family. Unknown or already revoked tokens change nothing. */
+  async end(rawToken: string): Promise<void> {
+    const current = await this.tokens.findByHash(await hashOpaqueToken(rawToken));
+    if (!current || current.revokedAt) return;
+    await this.revokeFamily(current.familyId, this.clock.now());
+  }
+
+  async revokeFamily(familyId: string, at: Date): Promise<void> {
+    await this.unitOfWork
+      .begin()
+      .add(this.tokens.revokeFamily(familyId, at.toISOString()))
+      .commit();
+  }
+
+  revokeAllForUser(userId: string, at: Date): Statement {
+    return this.tokens.revokeAllForUser(userId, at.toISOString());
+  }
+
+  private async detectedReuse(token: RefreshTokenRecord, now: Date): Promise<never> {
+    await this.revokeFamily(token.familyId, now);
+    throw refreshTokenReused();
+  }
+
+  private async mint(userId: string, familyId: string, at: Date): Promise<NewRefreshToken> {
+    const token = newOpaqueToken();
+    const record: RefreshTokenRecord = {
+      id: newId(),
+      userId,
+      familyId,
+      tokenHash: await hashOpaqueToken(token),
+      expiresAt: addSeconds(at, REFRESH_TOKEN_TTL_SECONDS).toISOString(),
+      usedAt: null,
+      revokedAt: null,
+      createdAt: at.toISOString(),
+    };
+    return { token, statement: this.tokens.insert(record) };
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+export type RenderedMail = { subject: string; text: string };
+
+type TemplateDefinition<S extends z.ZodType> = {
+  data: S;
+  render: (data: z.infer<S>) => RenderedMail;
+};
+
+function defineTemplate<S extends z.ZodType>(definition: TemplateDefinition<S>) {
+  return definition;
+}
+
+/**
+ * Every email the app sends: the data its outbox row stores (validated again at delivery,
+ * since rows outlive deployments) and how it renders. To add one, add an entry here and
+ * queue it with `MailService.compose("<name>", to, data)`.
+ */
+export const mailTemplates = {
+  password_reset: defineTemplate({
+    data: z.object({
+      name: z.string(),
+      reset_url: z.url(),
+      token: z.string(),
+      expires_minutes: z.number().int().positive(),
+    }),
+    render: (data) => ({
+      subject: "Reset your password",
+      text: [
+        `Hello ${data.name},`,
+        "",
+        "Someone asked to reset the password of your Edge Store account. If it was you,",
+        `open this link within ${data.expires_minutes} minutes (it works once):`,
+        "",
+        data.reset_url,
+        "",
+        `Or send this token to POST /api/v1/auth/password-reset/confirm: ${data.token}`,
+        "",
+        "If it was not you, ignore this email: your password stays as it is.",
+      ].join("\n"),
+    }),
+  }),
+};
+
+export type TemplateName = keyof typeof mailTemplates;
+export type TemplateData<T extends TemplateName> = z.infer<(typeof mailTemplates)[T]["data"]>;
+export class UnknownTemplateError extends Error {}
+
+/** Renders a stored row; throws when the template or its data is not (any longer) valid. */
+export function renderStored(template: string, payload: string): RenderedMail {
+  if (!Object.hasOwn(mailTemplates, template)) {
+    throw new UnknownTemplateError(`Unknown mail template '${template}'`);
+  }
+  // Safe widening: the data handed to render is what this same entry's schema parsed.
+  const entry = mailTemplates[template as TemplateName] as unknown as TemplateDefinition<
+    z.ZodType<unknown>
+  >;
+  return entry.render(entry.data.parse(JSON.parse(payload)));
+}

@@ -1,0 +1,95 @@
+import { defineRoute } from "../../lib/openapi";
+import {
+  AdminUpdateUserSchema,
+  ChangePasswordSchema,
+  ListUsersQuerySchema,
+  UpdateMeSchema,
+  UserIdParamsSchema,
+  UserPageSchema,
+  UserSchema,
+} from "./users.schemas";
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+export const getMe = defineRoute({
+  method: "get",
+  path: "/users/me",
+  tags: ["Users"],
+  summary: "Your account",
+  auth: "user",
+  responses: { 200: { description: "The caller", content: json(UserSchema) } },
+});
+
+export const updateMe = defineRoute({
+  method: "patch",
+  path: "/users/me",
+  tags: ["Users"],
+  summary: "Update your profile",
+  description:
+    "Only `name` can be changed here; `role`, `tier`, `email` and `is_active` are refused (422).",
+  auth: "user",
+  request: { body: { content: json(UpdateMeSchema) } },
+  responses: { 200: { description: "The updated account", content: json(UserSchema) } },
+});
+
+export const changePassword = defineRoute({
+  method: "post",
+  path: "/users/me/password",
+  tags: ["Users"],
+  summary: "Change your password",
+  description:
+    "Needs the current password. Revokes every refresh token of the account (log in again for a new one); the access token in use keeps working until it expires.",
+  auth: "user",
+  request: { body: { content: json(ChangePasswordSchema) } },
+  responses: { 204: { description: "Password changed" } },
+  errors: { 400: ["invalid_password"] },
+});
+
+export const listUsers = defineRoute({
+  method: "get",
+  path: "/users",
+  tags: ["Users"],
+  summary: "List users (admin)",
+  description:
+    'Newest first, cursor-paginated; filters `role`, `tier`, `is_active`, `q` (email or name contains). A `Link: rel="next"` header points at the next page.',
+  auth: "admin",
+  request: { query: ListUsersQuerySchema },
+  responses: { 200: { description: "A page of users", content: json(UserPageSchema) } },
+});
+
+export const getUser = defineRoute({
+  method: "get",
+  path: "/users/{user_id}",
+  tags: ["Users"],
+  summary: "Get a user (admin)",
+  auth: "admin",
+  request: { params: UserIdParamsSchema },
+  responses: { 200: { description: "The user", content: json(UserSchema) } },
+  errors: { 404: ["user_not_found"] },
+});
+
+export const updateUser = defineRoute({
+  method: "patch",
+  path: "/users/{user_id}",
+  tags: ["Users"],
+  summary: "Update a user (admin)",
+  description:
+    "Set `name`, `role`, `tier` or `is_active`. Deactivating revokes the user's sessions and their access tokens stop working at once. An admin cannot demote or deactivate itself (409 `cannot_lock_self_out`).",
+  auth: "admin",
+  request: { params: UserIdParamsSchema, body: { content: json(AdminUpdateUserSchema) } },
+  responses: { 200: { description: "The updated user", content: json(UserSchema) } },
+  errors: { 404: ["user_not_found"], 409: ["cannot_lock_self_out"] },
+});
+
+export const deleteUser = defineRoute({
+  method: "delete",
+  path: "/users/{user_id}",
+  tags: ["Users"],
+  summary: "Delete a user (admin)",
+  description:
+    "Deletes the account and its sessions. An admin cannot delete itself (409 `cannot_delete_self`); a user with orders cannot be deleted, so their order history survives (409 `user_has_orders`: deactivate instead).",
+  auth: "admin",
+  request: { params: UserIdParamsSchema },
+  responses: { 204: { description: "Deleted" } },
+  errors: { 404: ["user_not_found"], 409: ["cannot_delete_self", "user_has_orders"] },
+});

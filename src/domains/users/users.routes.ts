@@ -1,0 +1,55 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { nextPageLink } from "../../lib/pagination";
+import { currentPrincipal } from "../../middleware/auth";
+import * as routes from "./users.openapi";
+import { toUserResponse } from "./users.schemas";
+
+// The /users/me routes are registered before /users/{user_id} so "me" is never taken for an id.
+export const usersRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(routes.getMe, async (c) => {
+    const user = await c.var.services.users.getById(currentPrincipal(c).id);
+    return c.json(toUserResponse(user), 200);
+  })
+  .openapi(routes.updateMe, async (c) => {
+    const user = await c.var.services.users.updateProfile(
+      currentPrincipal(c).id,
+      c.req.valid("json"),
+    );
+    return c.json(toUserResponse(user), 200);
+  })
+  .openapi(routes.changePassword, async (c) => {
+    const body = c.req.valid("json");
+    await c.var.services.auth.changePassword(
+      currentPrincipal(c).id,
+      body.current_password,
+      body.new_password,
+    );
+    return c.body(null, 204);
+  })
+  .openapi(routes.listUsers, async (c) => {
+    const { limit, cursor, role, tier, is_active, q } = c.req.valid("query");
+    const page = await c.var.services.users.list(
+      { role, tier, isActive: is_active, q },
+      { limit, cursor },
+    );
+    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
+    return c.json({ items: page.items.map(toUserResponse), next_cursor: page.nextCursor }, 200);
+  })
+  .openapi(routes.getUser, async (c) => {
+    const user = await c.var.services.users.getById(c.req.valid("param").user_id);
+    return c.json(toUserResponse(user), 200);
+  })
+  .openapi(routes.updateUser, async (c) => {
+    const { name, role, tier, is_active } = c.req.valid("json");
+    const user = await c.var.services.users.adminUpdate(
+      currentPrincipal(c).id,
+      c.req.valid("param").user_id,
+      { name, role, tier, isActive: is_active },
+    );
+    return c.json(toUserResponse(user), 200);
+  })
+  .openapi(routes.deleteUser, async (c) => {
+    await c.var.services.users.delete(currentPrincipal(c).id, c.req.valid("param").user_id);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,116 @@
+import { z } from "@hono/zod-openapi";
+import { PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
+import type { User } from "./users.service";
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+export const NAME_MAX = 100;
+export const EMAIL_MAX = 254;
+
+const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
+
+export const RoleSchema = z
+  .enum(["customer", "admin"])
+  .openapi({ description: "What the user may do", example: "customer" });
+export const TierSchema = z
+  .enum(["standard", "premium"])
+  .openapi({ description: "Premium customers get 10% off orders", example: "standard" });
+
+export const EmailSchema = z.email().max(EMAIL_MAX).openapi({ example: "ada@example.com" });
+export const NameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(NAME_MAX)
+  .openapi({ example: "Ada Lovelace" });
+export const NewPasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN)
+  .max(PASSWORD_MAX)
+  .openapi({ description: "8..128 characters", example: "correct-horse-battery" });
+
+export const UserSchema = z
+  .object({
+    id: z.uuid().openapi({ example: EXAMPLE_ID }),
+    email: z.string().openapi({ example: "ada@example.com" }),
+    name: z.string().openapi({ example: "Ada Lovelace" }),
+    role: RoleSchema,
+    tier: TierSchema,
+    is_active: z.boolean().openapi({ example: true }),
+    created_at: z.string().openapi({ example: "2026-11-21T10:00:00.000Z" }),
+    updated_at: z.string().openapi({ example: "2026-11-21T10:00:00.000Z" }),
+  })
+  .openapi("User");
+
+export type UserResponse = z.infer<typeof UserSchema>;
+
+export function toUserResponse(user: User): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    tier: user.tier,
+    is_active: user.isActive,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+export const UserPageSchema = pageResponseSchema(UserSchema, "UserPage");
+
+export const UpdateMeSchema = z
+  .strictObject({ name: NameSchema })
+  .openapi("UpdateMe", { example: { name: "Ada King" } });
+
+export const ChangePasswordSchema = z
+  .strictObject({
+    current_password: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX)
+      .openapi({ example: "correct-horse-battery" }),
+    new_password: NewPasswordSchema,
+  })
+  .openapi("ChangePassword", {
+    example: { current_password: "correct-horse-battery", new_password: "a-new-long-password" },
+  });
+
+export const AdminUpdateUserSchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    role: RoleSchema.optional(),
+    tier: TierSchema.optional(),
+    is_active: z.boolean().optional().openapi({
+      description: "false deactivates the account and revokes its sessions",
+      example: false,
+    }),
+  })
+  .openapi("AdminUpdateUser", { example: { tier: "premium" } });
+
+export const UserIdParamsSchema = z.object({
+  user_id: z.uuid().openapi({ param: { name: "user_id", in: "path" }, example: EXAMPLE_ID }),
+});
+
+export const ListUsersQuerySchema = PageQuerySchema.extend({
+  role: RoleSchema.optional().openapi({ param: { description: "Only this role" } }),
+  tier: TierSchema.optional().openapi({ param: { description: "Only this tier" } }),
+  is_active: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .openapi({
+      param: { description: "Only active (true) or deactivated (false) users" },
+      example: "true",
+    }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({
+      param: { description: "Email or name contains (case-insensitive)" },
+      example: "ada",
+    }),
+});

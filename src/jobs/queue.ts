@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { buildServices, type Services } from "../container";
+import type { Bindings } from "../env";
+import { jsonLogger } from "../lib/logger";
+
+const MailJobSchema = z.object({ outbox_id: z.string().min(1).max(64) });
+
+/** When even reading the outbox failed (D1 unavailable): try the message again shortly. */
+const INFRASTRUCTURE_RETRY_SECONDS = 30;
+
+/**
+ * The mail queue consumer: each message names an outbox row; the mail service delivers
+ * it. Failures are retried with the backoff the service asks for; after the last retry the
+ * queue moves the message to the dead-letter queue (wrangler.toml).
+ */
+export function createQueueHandler(build: (env: Bindings) => Services = buildServices) {
+  return async (batch: MessageBatch<unknown>, env: Bindings): Promise<void> => {
+    const services = build(env);
+    for (const message of batch.messages) {
+      const job = MailJobSchema.safeParse(message.body);
+      if (!job.success) {
+        jsonLogger.error("mail queue: malformed message dropped", { message_id: message.id });
+        message.ack();
+        continue;
+      }
+      try {
+        const result = await services.mail.deliver(job.data.outbox_id, message.attempts);
+        if (result.status === "failed") message.retry({ delaySeconds: result.retryInSeconds });
+        else message.ack();
+      } catch (error) {
+        jsonLogger.error("mail queue: delivery crashed", {
+          outbox_id: job.data.outbox_id,
+          error: error instanceof Error ? error.name : "unknown",
+          error_message: error instanceof Error ? error.message : null,
+        });
+        message.retry({ delaySeconds: INFRASTRUCTURE_RETRY_SECONDS });
+      }
+    }
+  };
+}
+
+export const handleQueue = createQueueHandler();

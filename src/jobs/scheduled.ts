@@ -1,0 +1,55 @@
+import { buildServices, type Services } from "../container";
+import type { Bindings } from "../env";
+import { jsonLogger } from "../lib/logger";
+
+/** One independent piece of periodic work. Its result (e.g. a count) is logged. */
+export type ScheduledTask = {
+  name: string;
+  run(services: Services): Promise<unknown>;
+};
+
+/** Everything the cron (wrangler.toml `[triggers]`) does. Add a task to this list. */
+export const scheduledTasks: ScheduledTask[] = [
+  { name: "mail.requeue_stranded", run: (services) => services.mail.requeueStranded() },
+];
+
+export class ScheduledTasksFailed extends Error {}
+
+/**
+ * Runs every task, each on its own: one failing does not stop the others. The run fails
+ * afterwards (so the Workers dashboard shows it) naming the tasks that failed.
+ */
+export function createScheduledHandler(
+  tasks: readonly ScheduledTask[] = scheduledTasks,
+  build: (env: Bindings) => Services = buildServices,
+) {
+  return async (controller: ScheduledController, env: Bindings): Promise<void> => {
+    const services = build(env);
+    const results = await Promise.allSettled(tasks.map((task) => task.run(services)));
+    const failed: string[] = [];
+    results.forEach((result, index) => {
+      const name = (tasks[index] as ScheduledTask).name;
+      if (result.status === "fulfilled") {
+        jsonLogger.info("scheduled task done", {
+          task: name,
+          cron: controller.cron,
+          result: typeof result.value === "number" ? result.value : null,
+        });
+        return;
+      }
+      failed.push(name);
+      const error = result.reason;
+      jsonLogger.error("scheduled task failed", {
+        task: name,
+        cron: controller.cron,
+        error: error instanceof Error ? error.name : "unknown",
+        error_message: error instanceof Error ? error.message : null,
+      });
+    });
+    if (failed.length > 0) {
+      throw new ScheduledTasksFailed(`Scheduled tasks failed: ${failed.join(", ")}`);
+    }
+  };
+}
+
+export const handleScheduled = createScheduledHandler();

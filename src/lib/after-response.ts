@@ -1,0 +1,31 @@
+import type { Context } from "hono";
+import { jsonLogger } from "./logger";
+
+/**
+ * Runs `task` without holding the response: the runtime keeps the isolate alive for it
+ * (ctx.waitUntil). Without an execution context (app.request() in a unit test, where Hono's
+ * getter throws) it is awaited instead. A failure is logged, never answered: whatever it
+ * left undone must have a fallback (the outbox cron re-enqueues unsent mail).
+ */
+export async function afterResponse(
+  c: Context,
+  name: string,
+  task: () => Promise<unknown>,
+): Promise<void> {
+  const run = task().catch((error: unknown) => {
+    jsonLogger.error("background task failed", {
+      task: name,
+      request_id: c.get("requestId") ?? null,
+      error: error instanceof Error ? error.name : "unknown",
+      error_message: error instanceof Error ? error.message : null,
+    });
+  });
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  if (ctx) ctx.waitUntil(run);
+  else await run;
+}

@@ -1,0 +1,219 @@
+/**
+ * In-memory stand-ins for the accounts repositories and collaborators. A fake statement is
+ * a closure returning how many rows it changed; the fake unit of work runs a batch's
+ * closures in order and records each commit, so tests can assert what was written together.
+ */
+import type { Statement, UnitOfWork, UnitOfWorkFactory } from "../../../src/db/unit-of-work";
+import type {
+  RefreshTokenRecord,
+  RefreshTokensRepository,
+  ResetTokenRecord,
+  ResetTokensRepository,
+} from "../../../src/domains/auth/auth.repository";
+import type { PasswordHasher, Verification } from "../../../src/domains/auth/passwords";
+import type {
+  UserChanges,
+  UserFilter,
+  UsersRepository,
+} from "../../../src/domains/users/users.repository";
+import type { UserRow } from "../../../src/domains/users/users.table";
+import type { Clock } from "../../../src/lib/clock";
+import { RateLimitedError } from "../../../src/lib/errors";
+import type { PageRequest } from "../../../src/lib/pagination";
+import type { RateLimiter } from "../../../src/lib/rate-limit";
+
+type FakeStatement = { label: string; run: () => number };
+
+export function fakeStatement(label: string, run: () => number): Statement {
+  return { label, run } as unknown as Statement;
+}
+
+export class FakeUnitOfWork implements UnitOfWorkFactory {
+  /** Labels of the statements of each commit, in order. */
+  readonly commits: string[][] = [];
+
+  begin(): UnitOfWork {
+    const statements: FakeStatement[] = [];
+    const commits = this.commits;
+    const work: UnitOfWork = {
+      add(...added: Statement[]) {
+        statements.push(...(added as unknown as FakeStatement[]));
+        return work as never;
+      },
+      async commit() {
+        commits.push(statements.map((statement) => statement.label));
+        return statements.map((statement) => ({ meta: { changes: statement.run() } }));
+      },
+    };
+    return work;
+  }
+}
+
+export class FakeClock implements Clock {
+  constructor(private current = new Date("2026-11-21T10:00:00.000Z")) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advanceSeconds(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+/** A fast, transparent hasher: "hash:<password>", optionally flagged for rehash. */
+export class FakeHasher implements PasswordHasher {
+  dummyCalls = 0;
+  staleHashes = new Set<string>();
+
+  async hash(password: string): Promise<string> {
+    return `hash:${password}`;
+  }
+  async verify(password: string, stored: string): Promise<Verification> {
+    if (stored !== `hash:${password}`) return { valid: false };
+    return { valid: true, needsRehash: this.staleHashes.has(stored) };
+  }
+  async verifyDummy(): Promise<false> {
+    this.dummyCalls += 1;
+    return false;
+  }
+}
+
+export class FakeLimiter implements RateLimiter {
+  readonly keys: string[] = [];
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
+  async consume(key: string): Promise<void> {
+    this.keys.push(key);
+    if (this.keys.filter((seen) => seen === key).length > this.limit) {
+      throw new RateLimitedError(60);
+    }
+  }
+}
+
+export class FakeUsersRepository implements UsersRepository {
+  readonly rows = new Map<string, UserRow>();
+  /** Ids that orders reference (ON DELETE RESTRICT). */
+  readonly referenced = new Set<string>();
+
+  add(row: Partial<UserRow> & { id: string; email: string }): UserRow {
+    const full: UserRow = {
+      name: "Test",
+      passwordHash: "hash:password",
+      role: "customer",
+      tier: "standard",
+      isActive: true,
+      createdAt: "2026-11-01T00:00:00.000Z",
+      updatedAt: "2026-11-01T00:00:00.000Z",
+      ...row,
+    };
+    this.rows.set(full.id, full);
+    return full;
+  }
+
+  async findById(id: string) {
+    return this.rows.get(id) ?? null;
+  }
+  async findByEmail(email: string) {
+    return [...this.rows.values()].find((row) => row.email === email) ?? null;
+  }
+  async insert(row: UserRow) {
+    if (await this.findByEmail(row.email)) return "email_taken" as const;
+    this.rows.set(row.id, row);
+    return "created" as const;
+  }
+  update(id: string, changes: UserChanges): Statement {
+    return fakeStatement(`users.update:${Object.keys(changes).sort().join(",")}`, () => {
+      const row = this.rows.get(id);
+      if (!row) return 0;
+      this.rows.set(id, { ...row, ...changes });
+      return 1;
+    });
+  }
+  async delete(id: string) {
+    if (!this.rows.has(id)) return "not_found" as const;
+    if (this.referenced.has(id)) return "referenced" as const;
+    this.rows.delete(id);
+    return "deleted" as const;
+  }
+  async list(filter: UserFilter, page: PageRequest) {
+    return [...this.rows.values()]
+      .filter((row) => !filter.role || row.role === filter.role)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+      .slice(0, page.limit + 1);
+  }
+}
+
+export class FakeRefreshTokens implements RefreshTokensRepository {
+  readonly rows = new Map<string, RefreshTokenRecord>();
+  /** Runs just before a claim: lets a test play a concurrent request. */
+  beforeClaim?: () => void;
+
+  async findByHash(tokenHash: string) {
+    const row = [...this.rows.values()].find((candidate) => candidate.tokenHash === tokenHash);
+    return row ? { ...row } : null;
+  }
+  insert(record: RefreshTokenRecord): Statement {
+    return fakeStatement("refresh_tokens.insert", () => {
+      this.rows.set(record.id, { ...record });
+      return 1;
+    });
+  }
+  claim(id: string, at: string): Statement {
+    return fakeStatement("refresh_tokens.claim", () => {
+      this.beforeClaim?.();
+      const row = this.rows.get(id);
+      if (!row || row.usedAt || row.revokedAt) return 0;
+      row.usedAt = at;
+      return 1;
+    });
+  }
+  revokeFamily(familyId: string, at: string): Statement {
+    return this.revokeWhere("refresh_tokens.revoke_family", (row) => row.familyId === familyId, at);
+  }
+  revokeAllForUser(userId: string, at: string): Statement {
+    return this.revokeWhere("refresh_tokens.revoke_user", (row) => row.userId === userId, at);
+  }
+  private revokeWhere(label: string, match: (row: RefreshTokenRecord) => boolean, at: string) {
+    return fakeStatement(label, () => {
+      let changed = 0;
+      for (const row of this.rows.values()) {
+        if (match(row) && !row.revokedAt) {
+          row.revokedAt = at;
+          changed += 1;
+        }
+      }
+      return changed;
+    });
+  }
+}
+
+export class FakeResetTokens implements ResetTokensRepository {
+  readonly rows = new Map<string, ResetTokenRecord>();
+
+  async findByHash(tokenHash: string) {
+    const row = [...this.rows.values()].find((candidate) => candidate.tokenHash === tokenHash);
+    return row ? { ...row } : null;
+  }
+  insert(record: ResetTokenRecord): Statement {
+    return fakeStatement("password_reset_tokens.insert", () => {
+      this.rows.set(record.id, { ...record });
+      return 1;
+    });
+  }
+  async consume(id: string, at: string) {
+    const row = this.rows.get(id);
+    if (!row || row.usedAt || row.expiresAt <= at) return false;
+    row.usedAt = at;
+    return true;
+  }
+  consumeAllForUser(userId: string, at: string): Statement {
+    return fakeStatement("password_reset_tokens.consume_user", () => {
+      let changed = 0;
+      for (const row of this.rows.values()) {
+        if (row.userId === userId && !row.usedAt) {
+          row.usedAt = at;
+          changed += 1;
+        }
+      }
+      return changed;
+    });
+  }
+}

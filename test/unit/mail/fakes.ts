@@ -1,0 +1,92 @@
+import type { Statement } from "../../../src/db/unit-of-work";
+import {
+  type NewOutboxRecord,
+  type OutboxRecord,
+  type OutboxRepository,
+  SCRUBBED_PAYLOAD,
+} from "../../../src/domains/mail/mail.repository";
+import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service";
+import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
+import type { Logger } from "../../../src/lib/logger";
+import { fakeStatement } from "../auth/fakes";
+
+export class FakeOutbox implements OutboxRepository {
+  readonly rows = new Map<string, OutboxRecord>();
+
+  add(record: Partial<OutboxRecord> & NewOutboxRecord): OutboxRecord {
+    const row: OutboxRecord = {
+      status: "pending",
+      attempts: 0,
+      lastError: null,
+      enqueuedAt: null,
+      sentAt: null,
+      ...record,
+    };
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  insert(record: NewOutboxRecord): Statement {
+    return fakeStatement("mail_outbox.insert", () => {
+      this.add(record);
+      return 1;
+    });
+  }
+  async findById(id: string) {
+    const row = this.rows.get(id);
+    return row ? { ...row } : null;
+  }
+  async markEnqueued(ids: string[], at: string) {
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row?.status === "pending") row.enqueuedAt = at;
+    }
+  }
+  async markSent(id: string, at: string) {
+    const row = this.rows.get(id);
+    if (row?.status !== "pending") return false;
+    Object.assign(row, {
+      status: "sent",
+      sentAt: at,
+      attempts: row.attempts + 1,
+      payload: SCRUBBED_PAYLOAD,
+    });
+    return true;
+  }
+  async recordFailure(id: string, error: string, dead: boolean) {
+    const row = this.rows.get(id);
+    if (row?.status !== "pending") return;
+    row.attempts += 1;
+    row.lastError = error;
+    if (dead) Object.assign(row, { status: "dead", payload: SCRUBBED_PAYLOAD });
+  }
+  async findStranded(createdBefore: string, enqueuedBefore: string, limit: number) {
+    return [...this.rows.values()]
+      .filter(
+        (row) =>
+          row.status === "pending" &&
+          row.createdAt < createdBefore &&
+          (row.enqueuedAt === null || row.enqueuedAt < enqueuedBefore),
+      )
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))
+      .slice(0, limit);
+  }
+}
+
+export class FakeMailQueue implements MailQueue {
+  readonly jobs: MailJob[] = [];
+  async enqueue(jobs: MailJob[]) {
+    this.jobs.push(...jobs);
+  }
+}
+
+export class RecordingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  failWith: Error | undefined;
+  async send(message: MailMessage) {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(message);
+  }
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

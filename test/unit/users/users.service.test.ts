@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { Statement } from "../../../src/db/unit-of-work";
+import { UsersService } from "../../../src/domains/users/users.service";
+import { AppError } from "../../../src/lib/errors";
+import { FakeClock, FakeUnitOfWork, FakeUsersRepository, fakeStatement } from "../auth/fakes";
+
+class FakeSessions {
+  readonly revoked: string[] = [];
+  revokeAllForUser(userId: string): Statement {
+    return fakeStatement("sessions.revoke_user", () => {
+      this.revoked.push(userId);
+      return 1;
+    });
+  }
+}
+
+function setup() {
+  const repo = new FakeUsersRepository();
+  const uow = new FakeUnitOfWork();
+  const sessions = new FakeSessions();
+  const clock = new FakeClock();
+  const users = new UsersService(repo, uow, sessions, clock);
+  const admin = repo.add({ id: "admin-1", email: "root@example.com", role: "admin" });
+  const customer = repo.add({ id: "cust-1", email: "cust@example.com" });
+  return { repo, uow, sessions, clock, users, admin, customer };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return (error as AppError).code;
+}
+
+describe("UsersService.findActivePrincipal", () => {
+  it("returns active users and null for deactivated or unknown ones", async () => {
+    const { users, repo } = setup();
+    expect(await users.findActivePrincipal("cust-1")).toEqual({
+      id: "cust-1",
+      email: "cust@example.com",
+      role: "customer",
+      tier: "standard",
+    });
+    repo.add({ id: "off", email: "off@example.com", isActive: false });
+    expect(await users.findActivePrincipal("off")).toBeNull();
+    expect(await users.findActivePrincipal("missing")).toBeNull();
+  });
+});
+
+describe("UsersService.adminUpdate", () => {
+  it("changes role and tier and stamps updated_at", async () => {
+    const { users, clock } = setup();
+    const updated = await users.adminUpdate("admin-1", "cust-1", {
+      role: "admin",
+      tier: "premium",
+    });
+    expect(updated).toMatchObject({ role: "admin", tier: "premium" });
+    expect(updated.updatedAt).toBe(clock.now().toISOString());
+  });
+
+  it("revokes every session in the same batch when deactivating", async () => {
+    const { users, uow, sessions } = setup();
+    await users.adminUpdate("admin-1", "cust-1", { isActive: false });
+    expect(uow.commits).toEqual([["users.update:isActive,updatedAt", "sessions.revoke_user"]]);
+    expect(sessions.revoked).toEqual(["cust-1"]);
+  });
+
+  it("does not revoke sessions for other changes, or re-deactivating", async () => {
+    const { users, repo, sessions } = setup();
+    await users.adminUpdate("admin-1", "cust-1", { tier: "premium", isActive: true });
+    repo.add({ id: "off", email: "off@example.com", isActive: false });
+    await users.adminUpdate("admin-1", "off", { isActive: false });
+    expect(sessions.revoked).toEqual([]);
+  });
+
+  it("refuses an admin demoting or deactivating itself", async () => {
+    const { users, uow } = setup();
+    expect(await codeOf(users.adminUpdate("admin-1", "admin-1", { role: "customer" }))).toBe(
+      "cannot_lock_self_out",
+    );
+    expect(await codeOf(users.adminUpdate("admin-1", "admin-1", { isActive: false }))).toBe(
+      "cannot_lock_self_out",
+    );
+    expect(uow.commits).toEqual([]);
+    await expect(users.adminUpdate("admin-1", "admin-1", { name: "Root" })).resolves.toMatchObject({
+      name: "Root",
+      role: "admin",
+    });
+  });
+
+  it("answers user_not_found for an unknown id and writes nothing for an empty patch", async () => {
+    const { users, uow } = setup();
+    expect(await codeOf(users.adminUpdate("admin-1", "missing", { tier: "premium" }))).toBe(
+      "user_not_found",
+    );
+    await users.adminUpdate("admin-1", "cust-1", {});
+    expect(uow.commits).toEqual([]);
+  });
+});
+
+describe("UsersService.delete", () => {
+  it("deletes another user", async () => {
+    const { users, repo } = setup();
+    await users.delete("admin-1", "cust-1");
+    expect(repo.rows.has("cust-1")).toBe(false);
+  });
+
+  it("refuses self-deletion, unknown users and users with orders", async () => {
+    const { users, repo } = setup();
+    expect(await codeOf(users.delete("admin-1", "admin-1"))).toBe("cannot_delete_self");
+    expect(await codeOf(users.delete("admin-1", "missing"))).toBe("user_not_found");
+    repo.referenced.add("cust-1");
+    expect(await codeOf(users.delete("admin-1", "cust-1"))).toBe("user_has_orders");
+  });
+});
+
+describe("UsersService.create and updateProfile", () => {
+  it("creates customers with lower-cased emails; a duplicate is email_taken", async () => {
+    const { users } = setup();
+    const user = await users.create({ email: "New@Example.com", name: "N", passwordHash: "h" });
+    expect(user).toMatchObject({ email: "new@example.com", role: "customer", isActive: true });
+    expect(
+      await codeOf(users.create({ email: "NEW@example.com", name: "N", passwordHash: "h" })),
+    ).toBe("email_taken");
+  });
+
+  it("updates only the name", async () => {
+    const { users, uow } = setup();
+    const user = await users.updateProfile("cust-1", { name: "Renamed" });
+    expect(user).toMatchObject({ name: "Renamed", role: "customer" });
+    expect(uow.commits).toEqual([["users.update:name,updatedAt"]]);
+  });
+});
+
+describe("UsersService.list", () => {
+  it("pages newest first with a cursor for the next page", async () => {
+    const { users, repo } = setup();
+    for (let i = 0; i < 3; i++) {
+      repo.add({
+        id: `u${i}`,
+        email: `u${i}@example.com`,
+        createdAt: `2026-11-2${i}T00:00:00.000Z`,
+      });
+    }
+    const page = await users.list({}, { limit: 2 });
+    expect(page.items.map((user) => user.id)).toEqual(["u2", "u1"]);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    expect(page.items[0]).not.toHaveProperty("passwordHash");
+  });
+});
