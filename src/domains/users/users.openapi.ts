@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { defineRoute } from "../../lib/openapi";
 import {
   AdminUpdateUserSchema,
@@ -54,7 +55,19 @@ export const listUsers = defineRoute({
     'Newest first, cursor-paginated; filters `role`, `tier`, `is_active`, `q` (email or name contains). A `Link: rel="next"` header points at the next page.',
   auth: "admin",
   request: { query: ListUsersQuerySchema },
-  responses: { 200: { description: "A page of users", content: json(UserPageSchema) } },
+  responses: {
+    200: {
+      description: "A page of users",
+      headers: z.object({
+        Link: z
+          .string()
+          .optional()
+          .openapi({ example: '</api/v1/users?cursor=eyJr...>; rel="next"' }),
+      }),
+      content: json(UserPageSchema),
+    },
+  },
+  errors: { 422: ["validation_failed", "invalid_cursor"] },
 });
 
 export const getUser = defineRoute({
