@@ -10,10 +10,17 @@ const PATTERNS: Record<ConstraintKind, RegExp> = {
   check: /CHECK constraint failed/i,
 };
 
-export function isConstraintError(error: unknown, kind: ConstraintKind): boolean {
+/**
+ * `name`, when given, must also appear in the message: SQLite names the failed CHECK
+ * constraint (`CHECK constraint failed: products_stock_non_negative`) and the columns of a
+ * failed UNIQUE one (`UNIQUE constraint failed: idempotency_keys.user_id, ...`), which tells
+ * apart the statements of one batch.
+ */
+export function isConstraintError(error: unknown, kind: ConstraintKind, name?: string): boolean {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    if (PATTERNS[kind].test(current.message)) return true;
+    const message = current.message;
+    if (PATTERNS[kind].test(message) && (name === undefined || message.includes(name))) return true;
     current = current.cause;
   }
   return false;

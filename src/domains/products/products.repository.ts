@@ -6,6 +6,7 @@ import {
   eq,
   gt,
   gte,
+  inArray,
   isNull,
   lte,
   max,
@@ -15,6 +16,7 @@ import {
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { asStatement, type Statement } from "../../db/unit-of-work";
 import { type Direction, type PageRequest, seekFrom } from "../../lib/pagination";
 import { type ProductRow, products } from "./products.table";
 
@@ -58,6 +60,19 @@ export interface ProductsRepository {
   /** Hard delete, refused by the database when an order line references the product. */
   delete(id: string): Promise<"deleted" | "referenced" | "missing">;
   archive(id: string, archivedAt: string): Promise<boolean>;
+  /** Catalog rows with these ids, in one query; archived and unknown ids are absent. */
+  findCatalogByIds(ids: string[]): Promise<ProductRecord[]>;
+  /**
+   * Takes `quantity` from the stock, for the caller's batch. The database refuses a
+   * negative stock (CHECK), which aborts the whole batch: an oversell never commits. An
+   * archived product cannot be sold either: its stock is set to an impossible value, so
+   * the same CHECK aborts the batch.
+   */
+  reserveStock(id: string, quantity: number, at: string): Statement;
+  /** Gives `quantity` back to the stock (archived or not), for the caller's batch. */
+  restock(id: string, quantity: number, at: string): Statement;
+  /** Whether a failed batch was aborted by a `reserveStock` the stock could not cover. */
+  isStockRefusal(error: unknown): boolean;
 }
 
 /** Escapes LIKE wildcards so `q` matches literally. */
@@ -165,5 +180,43 @@ export class D1ProductsRepository implements ProductsRepository {
       .set({ archivedAt, updatedAt: archivedAt, version: sql`${products.version} + 1` })
       .where(and(eq(products.id, id), isNull(products.archivedAt)));
     return result.meta.changes > 0;
+  }
+
+  async findCatalogByIds(ids: string[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(products)
+      .where(and(inArray(products.id, ids), isNull(products.archivedAt)));
+  }
+
+  reserveStock(id: string, quantity: number, at: string): Statement {
+    return asStatement(
+      this.db
+        .update(products)
+        .set({
+          stock: sql`CASE WHEN ${products.archivedAt} IS NULL THEN ${products.stock} - ${quantity} ELSE -1 END`,
+          version: sql`${products.version} + 1`,
+          updatedAt: at,
+        })
+        .where(eq(products.id, id)),
+    );
+  }
+
+  isStockRefusal(error: unknown): boolean {
+    return isConstraintError(error, "check", "products_stock_non_negative");
+  }
+
+  restock(id: string, quantity: number, at: string): Statement {
+    return asStatement(
+      this.db
+        .update(products)
+        .set({
+          stock: sql`${products.stock} + ${quantity}`,
+          version: sql`${products.version} + 1`,
+          updatedAt: at,
+        })
+        .where(eq(products.id, id)),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { Statement } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
 import { PreconditionFailedError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -101,5 +102,28 @@ export class ProductsService {
       return "archived";
     }
     throw new ProductNotFoundError(id);
+  }
+
+  /** Catalog products with these ids, in one query; archived and unknown ones are absent. */
+  findForOrder(ids: string[]): Promise<ProductRecord[]> {
+    return this.products.findCatalogByIds(ids);
+  }
+
+  /**
+   * For an order's batch: takes `quantity` from the stock. When the stock cannot cover it
+   * (or the product was archived meanwhile) the database aborts the whole batch, which
+   * `isStockRefusal` recognises.
+   */
+  reserveStock(id: string, quantity: number, at: string): Statement {
+    return this.products.reserveStock(id, quantity, at);
+  }
+
+  /** For a cancellation's batch: gives `quantity` back to the stock. */
+  restock(id: string, quantity: number, at: string): Statement {
+    return this.products.restock(id, quantity, at);
+  }
+
+  isStockRefusal(error: unknown): boolean {
+    return this.products.isStockRefusal(error);
   }
 }

@@ -7,9 +7,13 @@ import type {
   ProductValues,
 } from "../../../src/domains/products/products.repository";
 import type { PageRequest } from "../../../src/lib/pagination";
+import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
+
+/** What D1's CHECK (stock >= 0) does to a batch: aborts it. */
+export class FakeStockRefusal extends Error {}
 
 /** In-memory stand-in for D1: same contract, including sku uniqueness and order references. */
-export class FakeProductsRepository implements ProductsRepository {
+export class FakeProductsRepository implements ProductsRepository, Transactional {
   readonly rows = new Map<string, ProductRecord>();
   /** Product ids an order line references (the FK that turns delete into archive). */
   readonly referenced = new Set<string>();
@@ -91,5 +95,45 @@ export class FakeProductsRepository implements ProductsRepository {
     if (!row) return false;
     this.rows.set(id, { ...row, archivedAt, updatedAt: archivedAt, version: row.version + 1 });
     return true;
+  }
+
+  async findCatalogByIds(ids: string[]) {
+    return ids.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row && row.archivedAt === null ? [row] : [];
+    });
+  }
+
+  reserveStock(id: string, quantity: number, at: string) {
+    return fakeStatement(() => {
+      const row = this.rows.get(id);
+      if (!row) return changed(0);
+      const stock = row.archivedAt === null ? row.stock - quantity : -1;
+      if (stock < 0) throw new FakeStockRefusal(`CHECK failed for ${id}`);
+      this.rows.set(id, { ...row, stock, updatedAt: at, version: row.version + 1 });
+      return changed(1);
+    });
+  }
+
+  restock(id: string, quantity: number, at: string) {
+    return fakeStatement(() => {
+      const row = this.rows.get(id);
+      if (!row) return changed(0);
+      this.rows.set(id, {
+        ...row,
+        stock: row.stock + quantity,
+        updatedAt: at,
+        version: row.version + 1,
+      });
+      return changed(1);
+    });
+  }
+
+  isStockRefusal(error: unknown): boolean {
+    return error instanceof FakeStockRefusal;
+  }
+
+  snapshot() {
+    return mapSnapshot(this.rows);
   }
 }

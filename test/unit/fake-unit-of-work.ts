@@ -1,0 +1,73 @@
+import type { Statement, UnitOfWork, UnitOfWorkFactory } from "../../src/db/unit-of-work";
+
+/**
+ * In-memory stand-ins for D1 batches, for service unit tests. A fake repository builds a
+ * statement from a step that changes its in-memory state (throwing to refuse, as a
+ * constraint would) and returns its result like D1 does (`{ meta: { changes } }`).
+ */
+export type FakeStep = () => unknown;
+
+export function fakeStatement(step: FakeStep): Statement {
+  return step as unknown as Statement;
+}
+
+/** D1's result for a write that changed `changes` rows. */
+export function changed(changes: number) {
+  return { meta: { changes } };
+}
+
+/** In-memory state a failed batch puts back: `snapshot()` returns the restore function. */
+export interface Transactional {
+  snapshot(): () => void;
+}
+
+class FakeBatch implements UnitOfWork {
+  private readonly steps: FakeStep[] = [];
+
+  constructor(private readonly run: (steps: FakeStep[]) => Promise<unknown[]>) {}
+
+  add(...statements: Statement[]): this {
+    for (const statement of statements) this.steps.push(statement as unknown as FakeStep);
+    return this;
+  }
+
+  commit(): Promise<unknown[]> {
+    return this.run(this.steps);
+  }
+}
+
+/** Commits steps in order; when one throws, every store is restored: all or nothing, like D1. */
+export class FakeUnitOfWork implements UnitOfWorkFactory {
+  /** Batches committed, and batches rolled back. */
+  committed = 0;
+  rolledBack = 0;
+  /** Runs before each commit's first step, to simulate a concurrent writer. */
+  beforeCommit: (() => void) | undefined;
+
+  constructor(private readonly stores: Transactional[]) {}
+
+  begin(): UnitOfWork {
+    return new FakeBatch(async (steps) => {
+      this.beforeCommit?.();
+      const restores = this.stores.map((store) => store.snapshot());
+      try {
+        const results = steps.map((step) => step());
+        this.committed += 1;
+        return results;
+      } catch (error) {
+        for (const restore of restores) restore();
+        this.rolledBack += 1;
+        throw error;
+      }
+    });
+  }
+}
+
+/** Snapshot/restore for a Map of immutable records. */
+export function mapSnapshot<K, V>(map: Map<K, V>): () => void {
+  const copy = new Map(map);
+  return () => {
+    map.clear();
+    for (const [key, value] of copy) map.set(key, value);
+  };
+}
