@@ -9,6 +9,8 @@ import { SessionsService } from "./domains/auth/sessions.service";
 import { BUNDLED_MIGRATIONS } from "./domains/health/health.migrations";
 import { D1HealthRepository } from "./domains/health/health.repository";
 import { HealthService } from "./domains/health/health.service";
+import { D1IdempotencyRepository } from "./domains/idempotency/idempotency.repository";
+import { IdempotencyService } from "./domains/idempotency/idempotency.service";
 import { D1OutboxRepository } from "./domains/mail/mail.repository";
 import { bindingMailQueue, type MailJob, MailService } from "./domains/mail/mail.service";
 import { HttpMailer, LogMailer, type Mailer } from "./domains/mail/mailers";
@@ -33,6 +35,7 @@ export type Services = {
   mail: MailService;
   /** A collaborator rather than a service: tests swap it to make delivery fail. */
   mailer: Mailer;
+  idempotency: IdempotencyService;
 };
 
 export type ServiceOverrides = Partial<Services>;
@@ -143,6 +146,11 @@ export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): 
   lazy(services, "authenticator", () => new Authenticator(services.accessTokens, services.users));
 
   lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));
+  lazy(
+    services,
+    "idempotency",
+    () => new IdempotencyService(new D1IdempotencyRepository(db), unitOfWork, clock),
+  );
 
   void unitOfWork;
   for (const [name, service] of Object.entries(overrides)) {

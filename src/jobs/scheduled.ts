@@ -11,6 +11,7 @@ export type ScheduledTask = {
 /** Everything the cron (wrangler.toml `[triggers]`) does. Add a task to this list. */
 export const scheduledTasks: ScheduledTask[] = [
   { name: "mail.requeue_stranded", run: (services) => services.mail.requeueStranded() },
+  { name: "idempotency.purge_expired", run: (services) => services.idempotency.purgeExpired() },
 ];
 
 export class ScheduledTasksFailed extends Error {}
