@@ -7,6 +7,7 @@ import { buildServices, type ServiceOverrides } from "./container";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
 import { authRoutes } from "./domains/auth/auth.routes";
 import { healthRoutes } from "./domains/health/health.routes";
+import { ordersRoutes } from "./domains/orders/orders.routes";
 import { headProducts, productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { type AppEnv, loadSettings } from "./env";
@@ -113,6 +114,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route("/", docsRoutes);
   // Domain routers are mounted under /api/v1 here.
   app.route("/", productsRoutes);
+  app.route("/", ordersRoutes);
   app.route("/api/v1", authRoutes);
   app.route("/api/v1", usersRoutes);
 

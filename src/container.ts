@@ -14,6 +14,8 @@ import { IdempotencyService } from "./domains/idempotency/idempotency.service";
 import { D1OutboxRepository } from "./domains/mail/mail.repository";
 import { bindingMailQueue, type MailJob, MailService } from "./domains/mail/mail.service";
 import { HttpMailer, LogMailer, type Mailer } from "./domains/mail/mailers";
+import { D1OrdersRepository } from "./domains/orders/orders.repository";
+import { OrdersService } from "./domains/orders/orders.service";
 import { D1ProductsRepository } from "./domains/products/products.repository";
 import { ProductsService } from "./domains/products/products.service";
 import { D1UsersRepository } from "./domains/users/users.repository";
@@ -35,6 +37,7 @@ export type Services = {
   mail: MailService;
   /** A collaborator rather than a service: tests swap it to make delivery fail. */
   mailer: Mailer;
+  orders: OrdersService;
   idempotency: IdempotencyService;
 };
 
@@ -146,6 +149,19 @@ export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): 
   lazy(services, "authenticator", () => new Authenticator(services.accessTokens, services.users));
 
   lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));
+  lazy(
+    services,
+    "orders",
+    () =>
+      new OrdersService({
+        orders: new D1OrdersRepository(db),
+        products: services.products,
+        users: services.users,
+        mail: services.mail,
+        unitOfWork,
+        clock,
+      }),
+  );
   lazy(
     services,
     "idempotency",

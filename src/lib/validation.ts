@@ -5,6 +5,8 @@ type Issue = {
   message: string;
   code: string;
   keys?: readonly string[];
+  /** A custom issue (refine) may name its own code: `params: { code: "duplicate_product" }`. */
+  params?: { code?: unknown };
 };
 
 /**
@@ -21,6 +23,10 @@ export function fieldErrors(issues: readonly Issue[]): FieldError[] {
         code: "unrecognized_keys",
       }));
     }
-    return [{ path: path.join("."), message: issue.message, code: issue.code }];
+    const code =
+      issue.code === "custom" && typeof issue.params?.code === "string"
+        ? issue.params.code
+        : issue.code;
+    return [{ path: path.join("."), message: issue.message, code }];
   });
 }

@@ -15,7 +15,13 @@ export type TestProduct = {
 
 /** Inserts a catalog product directly (no HTTP), with unique SKU and name. */
 export async function createProduct(
-  overrides: Partial<{ name: string; priceCents: number; stock: number; createdAt: string }> = {},
+  overrides: Partial<{
+    name: string;
+    priceCents: number;
+    stock: number;
+    createdAt: string;
+    currency: string;
+  }> = {},
 ): Promise<TestProduct> {
   const now = overrides.createdAt ?? new Date().toISOString();
   const row = {
@@ -24,7 +30,7 @@ export async function createProduct(
     name: overrides.name ?? unique("Product"),
     description: "",
     priceCents: overrides.priceCents ?? 1000,
-    currency: "USD",
+    currency: overrides.currency ?? "USD",
     stock: overrides.stock ?? 10,
     version: 1,
     createdAt: now,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatMoney } from "../../lib/money";
 
 export type RenderedMail = { subject: string; text: string };
 
@@ -39,6 +40,44 @@ export const mailTemplates = {
         "If it was not you, ignore this email: your password stays as it is.",
       ].join("\n"),
     }),
+  }),
+  order_confirmation: defineTemplate({
+    data: z.object({
+      order_id: z.string(),
+      currency: z.string(),
+      subtotal_cents: z.number().int(),
+      discount_cents: z.number().int(),
+      total_cents: z.number().int(),
+      items: z.array(
+        z.object({
+          sku: z.string(),
+          name: z.string(),
+          quantity: z.number().int(),
+          unit_price_cents: z.number().int(),
+          line_total_cents: z.number().int(),
+        }),
+      ),
+    }),
+    render: (data) => {
+      const money = (cents: number) => formatMoney(cents, data.currency);
+      return {
+        subject: `Order confirmed: ${data.order_id}`,
+        text: [
+          "Thank you for your order. It is placed and its items are reserved for you.",
+          "",
+          ...data.items.map(
+            (item) =>
+              `${item.quantity} x ${item.name} (${item.sku}) at ${money(item.unit_price_cents)}: ${money(item.line_total_cents)}`,
+          ),
+          "",
+          `Subtotal: ${money(data.subtotal_cents)}`,
+          ...(data.discount_cents > 0 ? [`Discount: -${money(data.discount_cents)}`] : []),
+          `Total: ${money(data.total_cents)}`,
+          "",
+          `Order id: ${data.order_id}`,
+        ].join("\n"),
+      };
+    },
   }),
 };
 

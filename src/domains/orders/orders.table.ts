@@ -19,8 +19,12 @@ export const orders = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
+    // One index per list filter (user, status, both, none), each ending in the keyset
+    // (created_at, id), so a page reads at most limit + 1 rows whatever the filter.
     index("orders_user_created_id_idx").on(t.userId, t.createdAt, t.id),
     index("orders_created_id_idx").on(t.createdAt, t.id),
+    index("orders_status_created_id_idx").on(t.status, t.createdAt, t.id),
+    index("orders_user_status_created_id_idx").on(t.userId, t.status, t.createdAt, t.id),
     check("orders_status_check", sql`${t.status} IN ('placed', 'cancelled', 'fulfilled')`),
     check("orders_amounts_check", sql`${t.totalCents} >= 0 AND ${t.discountCents} >= 0`),
   ],

@@ -1,0 +1,2 @@
+CREATE INDEX `orders_status_created_id_idx` ON `orders` (`status`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `orders_user_status_created_id_idx` ON `orders` (`user_id`,`status`,`created_at`,`id`);

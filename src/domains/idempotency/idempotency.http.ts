@@ -1,0 +1,102 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Statement } from "../../db/unit-of-work";
+import type { AppEnv } from "../../env";
+import { AppError } from "../../lib/errors";
+import { jsonLogger } from "../../lib/logger";
+import { PROBLEM_CONTENT_TYPE, statusOf, toProblem } from "../../lib/problem";
+import { IdempotencyKeyInFlightError } from "./idempotency.errors";
+import type { StoredResponse } from "./idempotency.service";
+
+/** Route glue for the Idempotency-Key header: its schema, and running a handler under it. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** Hono's validator matches header names case-insensitively to the schema's keys. */
+export const idempotencyKeyHeaders = z.object({
+  "Idempotency-Key": z
+    .string()
+    .min(1)
+    .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+    .optional()
+    .openapi({
+      param: {
+        description:
+          "Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`; while the first request is still running, 409 `idempotency_key_in_flight`.",
+      },
+      example: "5f0c1e9a-0d7b-4c1e-9a53-2f6d1b7e8c40",
+    }),
+});
+
+export const idempotentReplayedHeader = z.string().optional().openapi({
+  description: "`true` when this response is the stored response to an earlier request",
+  example: "true",
+});
+
+/** A JSON response as the handler produces it and as it is stored for replay. */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): StoredResponse {
+  return {
+    status,
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...headers },
+  };
+}
+
+function send(response: StoredResponse, extra: Record<string, string> = {}): Response {
+  return new Response(response.body, {
+    status: response.status,
+    headers: { ...response.headers, ...extra },
+  });
+}
+
+/** Gives `commit` the statements that record the response; none without a key. */
+export type Completion = (response: StoredResponse) => Statement[];
+
+/**
+ * Runs `handle` once per Idempotency-Key. The handler commits `complete(response)` in its
+ * own batch, so its writes and the stored response commit together. A domain refusal (4xx)
+ * is stored and replayed as well (the request ran, and retrying changes nothing); an
+ * unexpected failure frees the key so that a retry runs again.
+ */
+export async function idempotent(
+  c: Context<AppEnv>,
+  request: { key: string | undefined; userId: string; body: unknown },
+  handle: (complete: Completion) => Promise<StoredResponse>,
+): Promise<Response> {
+  if (request.key === undefined) return send(await handle(() => []));
+  const service = c.var.services.idempotency;
+  const begun = await service.begin({
+    userId: request.userId,
+    key: request.key,
+    method: c.req.method,
+    path: c.req.path,
+    body: request.body,
+  });
+  if (begun.kind === "replay") return send(begun.response, { "Idempotent-Replayed": "true" });
+
+  const { claim } = begun;
+  try {
+    return send(await handle((response) => service.completion(claim, response)));
+  } catch (error) {
+    if (service.isLostClaim(error)) throw new IdempotencyKeyInFlightError();
+    const outcome =
+      error instanceof AppError && statusOf(error) < 500
+        ? service.store(claim, {
+            status: statusOf(error),
+            body: JSON.stringify(toProblem(error, c.var.requestId)),
+            headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
+          })
+        : service.release(claim);
+    // The caller gets the original error; a key left in flight frees itself after its lease.
+    await outcome.catch((cause: unknown) =>
+      jsonLogger.error("idempotency record not updated", {
+        request_id: c.var.requestId,
+        error: cause instanceof Error ? cause.name : "unknown",
+      }),
+    );
+    throw error;
+  }
+}

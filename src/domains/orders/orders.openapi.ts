@@ -1,0 +1,121 @@
+import { z } from "@hono/zod-openapi";
+import { defineRoute } from "../../lib/openapi";
+import { idempotencyKeyHeaders, idempotentReplayedHeader } from "../idempotency/idempotency.http";
+import {
+  OrderIdParams,
+  OrderListQuery,
+  OrderPageSchema,
+  OrderSchema,
+  PlaceOrderSchema,
+  UserIdParams,
+  UserOrderListQuery,
+} from "./orders.schemas";
+
+const TAGS = ["Orders"];
+const COLLECTION = "/api/v1/orders";
+const ITEM = "/api/v1/orders/{order_id}";
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+
+const linkHeader = z.object({
+  Link: z.string().optional().openapi({ example: '</api/v1/orders?cursor=eyJr...>; rel="next"' }),
+});
+
+const LIST_ERRORS = { 422: ["validation_failed", "invalid_cursor"] };
+
+export const placeOrder = defineRoute({
+  method: "post",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "Place an order",
+  description: [
+    "Reserves the stock of every line and records the order in one atomic write: all or nothing, and concurrent orders can never oversell (the loser gets 409 `out_of_stock` naming each short product).",
+    "Prices are the catalog's at placement and are snapshotted on the lines. Premium customers get `discount_cents = floor(subtotal_cents / 10)`. All products of an order must share one currency (else 422 `mixed_currency`). An archived or unknown product is 404 `product_not_found`.",
+    "Send an `Idempotency-Key` to retry safely: the first response (success or refusal) is replayed for 24 h with `Idempotent-Replayed: true`. A confirmation email is queued.",
+  ].join("\n\n"),
+  auth: "user",
+  request: { headers: idempotencyKeyHeaders, body: { content: json(PlaceOrderSchema) } },
+  errors: {
+    404: ["product_not_found"],
+    409: ["out_of_stock", "idempotency_key_in_flight"],
+    422: ["validation_failed", "mixed_currency", "idempotency_key_mismatch"],
+  },
+  responses: {
+    201: {
+      description: "Placed; `Location` is its URL",
+      headers: z.object({
+        Location: z
+          .string()
+          .openapi({ example: "/api/v1/orders/0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90" }),
+        "Idempotent-Replayed": idempotentReplayedHeader,
+      }),
+      content: json(OrderSchema),
+    },
+  },
+});
+
+export const listOrders = defineRoute({
+  method: "get",
+  path: COLLECTION,
+  tags: TAGS,
+  summary: "List orders",
+  description:
+    'Newest first, cursor-paginated. Customers get their own orders; admins get every order, or one user\'s with `user_id`. Filter `status`. A `Link: rel="next"` header accompanies `next_cursor`.',
+  auth: "user",
+  request: { query: OrderListQuery },
+  errors: { 403: ["forbidden"], ...LIST_ERRORS },
+  responses: {
+    200: { description: "A page of orders", headers: linkHeader, content: json(OrderPageSchema) },
+  },
+});
+
+export const getOrder = defineRoute({
+  method: "get",
+  path: ITEM,
+  tags: TAGS,
+  summary: "Get an order",
+  description: "Your own order (admins: any). Someone else's order is 404.",
+  auth: "user",
+  request: { params: OrderIdParams },
+  errors: { 404: ["order_not_found"] },
+  responses: { 200: { description: "The order", content: json(OrderSchema) } },
+});
+
+export const cancelOrder = defineRoute({
+  method: "post",
+  path: `${ITEM}/cancel`,
+  tags: TAGS,
+  summary: "Cancel an order",
+  description:
+    "Owner or admin, only from `placed`. The stock comes back in the same atomic write as the status change, exactly once even when cancels race.",
+  auth: "user",
+  request: { params: OrderIdParams },
+  errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
+  responses: { 200: { description: "Cancelled", content: json(OrderSchema) } },
+});
+
+export const fulfillOrder = defineRoute({
+  method: "post",
+  path: `${ITEM}/fulfill`,
+  tags: TAGS,
+  summary: "Fulfil an order",
+  description: "Admins only, only from `placed`.",
+  auth: "admin",
+  request: { params: OrderIdParams },
+  errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
+  responses: { 200: { description: "Fulfilled", content: json(OrderSchema) } },
+});
+
+export const listUserOrders = defineRoute({
+  method: "get",
+  path: "/api/v1/users/{user_id}/orders",
+  tags: TAGS,
+  summary: "List a user's orders",
+  description: "Admins only. Same page shape and filters as `GET /api/v1/orders`.",
+  auth: "admin",
+  request: { params: UserIdParams, query: UserOrderListQuery },
+  errors: { 404: ["user_not_found"], ...LIST_ERRORS },
+  responses: {
+    200: { description: "A page of orders", headers: linkHeader, content: json(OrderPageSchema) },
+  },
+});

@@ -1,0 +1,93 @@
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { isConstraintError } from "../../db/constraint-errors";
+import { asStatement, type Statement } from "../../db/unit-of-work";
+import { type PageRequest, seekFrom } from "../../lib/pagination";
+import type { OrderLine } from "./orders.pricing";
+import { orderItems, orders } from "./orders.table";
+
+export type OrderRecord = typeof orders.$inferSelect;
+export type OrderStatus = OrderRecord["status"];
+export type OrderFilter = { userId?: string | undefined; status?: OrderStatus | undefined };
+
+export interface OrdersRepository {
+  /** The order row and its lines, for the caller's batch. */
+  insert(order: OrderRecord, lines: OrderLine[]): Statement[];
+  findById(id: string): Promise<OrderRecord | null>;
+  /** Newest first (created_at, id), at most `page.limit + 1` rows from the cursor on. */
+  list(filter: OrderFilter, page: PageRequest): Promise<OrderRecord[]>;
+  /** The lines of these orders, in one query, by order id (in their placement order). */
+  linesOf(orderIds: string[]): Promise<Map<string, OrderLine[]>>;
+  /**
+   * Moves the order from `from` to `to`, for the caller's batch. When the order is no longer
+   * in `from` as the batch runs, the statement aborts the whole batch (so whatever else it
+   * holds, such as returning stock, never happens twice); `isRefusedTransition` tells.
+   */
+  transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement;
+  isRefusedTransition(error: unknown): boolean;
+}
+
+/** A status the CHECK constraint refuses: writing it aborts the batch. */
+const REFUSED_STATUS = "refused_transition";
+
+export class D1OrdersRepository implements OrdersRepository {
+  constructor(private readonly db: Database) {}
+
+  insert(order: OrderRecord, lines: OrderLine[]): Statement[] {
+    // One insert per line: D1 binds at most 100 parameters per statement.
+    return [
+      asStatement(this.db.insert(orders).values(order)),
+      ...lines.map((line, position) =>
+        asStatement(this.db.insert(orderItems).values({ ...line, orderId: order.id, position })),
+      ),
+    ];
+  }
+
+  async findById(id: string): Promise<OrderRecord | null> {
+    const [row] = await this.db.select().from(orders).where(eq(orders.id, id)).limit(1);
+    return row ?? null;
+  }
+
+  async list(filter: OrderFilter, page: PageRequest): Promise<OrderRecord[]> {
+    const conditions: SQL[] = [];
+    if (filter.userId !== undefined) conditions.push(eq(orders.userId, filter.userId));
+    if (filter.status !== undefined) conditions.push(eq(orders.status, filter.status));
+    if (page.cursor) conditions.push(seekFrom(orders.createdAt, orders.id, "desc", page.cursor));
+    return this.db
+      .select()
+      .from(orders)
+      .where(and(...conditions))
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(page.limit + 1);
+  }
+
+  async linesOf(orderIds: string[]): Promise<Map<string, OrderLine[]>> {
+    const byOrder = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.db
+      .select()
+      .from(orderItems)
+      .where(inArray(orderItems.orderId, orderIds))
+      .orderBy(asc(orderItems.orderId), asc(orderItems.position));
+    for (const { orderId, position: _position, ...line } of rows) byOrder.get(orderId)?.push(line);
+    return byOrder;
+  }
+
+  transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement {
+    return asStatement(
+      this.db
+        .update(orders)
+        .set({
+          // Not a WHERE condition: a statement that matched no row would let the rest of
+          // the batch commit. An impossible status makes the CHECK abort it instead.
+          status: sql`CASE WHEN ${orders.status} = ${from} THEN ${to} ELSE ${REFUSED_STATUS} END`,
+          updatedAt: at,
+        })
+        .where(eq(orders.id, id)),
+    );
+  }
+
+  isRefusedTransition(error: unknown): boolean {
+    return isConstraintError(error, "check", "orders_status_check");
+  }
+}

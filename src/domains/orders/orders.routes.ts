@@ -1,0 +1,104 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { afterResponse } from "../../lib/after-response";
+import { nextPageLink, type Page } from "../../lib/pagination";
+import { currentPrincipal } from "../../middleware/auth";
+import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
+import {
+  cancelOrder,
+  fulfillOrder,
+  getOrder,
+  listOrders,
+  listUserOrders,
+  placeOrder,
+} from "./orders.openapi";
+import type { OrderResponse } from "./orders.schemas";
+import type { Order } from "./orders.service";
+
+function toOrderResponse(order: Order): OrderResponse {
+  return {
+    id: order.id,
+    user_id: order.userId,
+    status: order.status,
+    items: order.items.map((item) => ({
+      product_id: item.productId,
+      sku: item.sku,
+      name: item.name,
+      unit_price_cents: item.unitPriceCents,
+      quantity: item.quantity,
+      line_total_cents: item.lineTotalCents,
+    })),
+    subtotal_cents: order.subtotalCents,
+    discount_cents: order.discountCents,
+    total_cents: order.totalCents,
+    currency: order.currency,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+  };
+}
+
+function toPageResponse(page: Page<Order>) {
+  return { items: page.items.map(toOrderResponse), next_cursor: page.nextCursor };
+}
+
+function created(order: Order) {
+  return jsonResponse(201, toOrderResponse(order), { Location: `/api/v1/orders/${order.id}` });
+}
+
+export const ordersRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(placeOrder, async (c) => {
+    const principal = currentPrincipal(c);
+    const body = c.req.valid("json");
+    const key = c.req.valid("header")["Idempotency-Key"];
+    const lines = body.items.map((item) => ({
+      productId: item.product_id,
+      quantity: item.quantity,
+    }));
+    const response = await idempotent(c, { key, userId: principal.id, body }, async (complete) => {
+      const { order, mail } = await c.var.services.orders.place(principal, lines, (placed) =>
+        complete(created(placed)),
+      );
+      await afterResponse(c, "mail.dispatch", () => c.var.services.mail.dispatch(mail));
+      return created(order);
+    });
+    // The stored response is replayed byte for byte, so it is built as a plain Response.
+    return response as never;
+  })
+  .openapi(listOrders, async (c) => {
+    const { user_id, ...query } = c.req.valid("query");
+    const page = await c.var.services.orders.list(currentPrincipal(c), {
+      ...query,
+      userId: user_id,
+    });
+    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
+    return c.json(toPageResponse(page), 200);
+  })
+  .openapi(getOrder, async (c) => {
+    const order = await c.var.services.orders.get(
+      currentPrincipal(c),
+      c.req.valid("param").order_id,
+    );
+    return c.json(toOrderResponse(order), 200);
+  })
+  .openapi(cancelOrder, async (c) => {
+    const order = await c.var.services.orders.cancel(
+      currentPrincipal(c),
+      c.req.valid("param").order_id,
+    );
+    return c.json(toOrderResponse(order), 200);
+  })
+  .openapi(fulfillOrder, async (c) => {
+    const order = await c.var.services.orders.fulfill(
+      currentPrincipal(c),
+      c.req.valid("param").order_id,
+    );
+    return c.json(toOrderResponse(order), 200);
+  })
+  .openapi(listUserOrders, async (c) => {
+    const page = await c.var.services.orders.listForUser(
+      c.req.valid("param").user_id,
+      c.req.valid("query"),
+    );
+    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
+    return c.json(toPageResponse(page), 200);
+  });

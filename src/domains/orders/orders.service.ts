@@ -1,0 +1,255 @@
+import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
+import { type Clock, isoNow } from "../../lib/clock";
+import { ForbiddenError, ValidationError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { decodeCursor, type Page, toPage } from "../../lib/pagination";
+import type { Role, Tier } from "../auth/auth.principal";
+import type { MailService } from "../mail/mail.service";
+import { ProductNotFoundError } from "../products/products.errors";
+import type { ProductRecord } from "../products/products.repository";
+import type { ProductsService } from "../products/products.service";
+import {
+  InvalidOrderStateError,
+  OrderNotFoundError,
+  OutOfStockError,
+  type Shortage,
+} from "./orders.errors";
+import {
+  duplicateProductErrors,
+  MAX_LINE_QUANTITY,
+  MAX_ORDER_LINES,
+  type OrderLine,
+  priceOrder,
+} from "./orders.pricing";
+import type { OrderRecord, OrderStatus, OrdersRepository } from "./orders.repository";
+
+export type Order = OrderRecord & { items: OrderLine[] };
+export type OrderLineInput = { productId: string; quantity: number };
+/** Who places an order: the principal, read fresh for this request (tier gives the discount). */
+export type Customer = { id: string; email: string; tier: Tier };
+/** Who reads or changes an order: customers see only their own, admins every one. */
+export type Actor = { id: string; role: Role };
+export type ListOrdersQuery = {
+  status?: OrderStatus | undefined;
+  userId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+};
+/** The placed order and the outbox rows its batch committed, to dispatch after the response. */
+export type Placement = { order: Order; mail: string[] };
+
+export const ORDERS_SORT_KEY = "-created_at";
+
+/** What orders need from the users domain: `getById` throws user_not_found. */
+export type UserLookup = { getById(userId: string): Promise<unknown> };
+export type OrderMail = Pick<MailService, "compose">;
+
+export type OrdersServiceDeps = {
+  orders: OrdersRepository;
+  products: ProductsService;
+  users: UserLookup;
+  mail: OrderMail;
+  unitOfWork: UnitOfWorkFactory;
+  clock: Clock;
+};
+
+/** Statements a caller commits in the order's own batch (the Idempotency-Key record). */
+export type AlsoCommit = (order: Order) => Statement[];
+
+function validateLines(lines: readonly OrderLineInput[]): void {
+  const errors = duplicateProductErrors(lines);
+  if (lines.length < 1 || lines.length > MAX_ORDER_LINES) {
+    errors.push({ path: "items", message: `1 to ${MAX_ORDER_LINES} lines`, code: "too_big" });
+  }
+  lines.forEach((line, index) => {
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY)
+      errors.push({
+        path: `items.${index}.quantity`,
+        message: `An integer from 1 to ${MAX_LINE_QUANTITY}`,
+        code: "invalid_quantity",
+      });
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+/** The first line whose product is missing, or each line the stock cannot cover. */
+function refusal(lines: readonly OrderLineInput[], found: ProductRecord[]): Error | null {
+  const byId = new Map(found.map((product) => [product.id, product]));
+  const missing = lines.find((line) => !byId.has(line.productId));
+  if (missing) return new ProductNotFoundError(missing.productId);
+  const shortages: Shortage[] = lines.flatMap((line) => {
+    const product = byId.get(line.productId) as ProductRecord;
+    return product.stock >= line.quantity
+      ? []
+      : [{ name: product.name, asked: line.quantity, available: product.stock }];
+  });
+  return shortages.length > 0 ? new OutOfStockError(shortages) : null;
+}
+
+export class OrdersService {
+  constructor(private readonly deps: OrdersServiceDeps) {}
+
+  /**
+   * Prices the lines from one read of the catalog, then commits one batch: the order, its
+   * lines, a stock decrement per line, the confirmation email and `alsoCommit`'s
+   * statements. The database refuses a negative stock, so orders racing past the read
+   * cannot oversell: the losing batch aborts whole and becomes out_of_stock.
+   */
+  async place(
+    customer: Customer,
+    lines: OrderLineInput[],
+    alsoCommit: AlsoCommit = () => [],
+  ): Promise<Placement> {
+    validateLines(lines);
+    const { products, orders, unitOfWork } = this.deps;
+    const found = await products.findForOrder(lines.map((line) => line.productId));
+    const refused = refusal(lines, found);
+    if (refused) throw refused;
+
+    const byId = new Map(found.map((product) => [product.id, product]));
+    const priced = priceOrder(
+      lines.map((line) => ({
+        product: byId.get(line.productId) as ProductRecord,
+        quantity: line.quantity,
+      })),
+      customer.tier,
+    );
+    const now = isoNow(this.deps.clock);
+    const { items, ...totals } = priced;
+    const order: Order = {
+      id: newId(),
+      userId: customer.id,
+      status: "placed",
+      ...totals,
+      items,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { items: _items, ...record } = order;
+    const mail = this.confirmation(customer.email, order);
+
+    const work = unitOfWork.begin().add(...orders.insert(record, items));
+    for (const line of items) work.add(products.reserveStock(line.productId, line.quantity, now));
+    work.add(mail.statement, ...alsoCommit(order));
+    try {
+      await work.commit();
+    } catch (error) {
+      // Someone else took the stock (or archived or deleted a product) since the read:
+      // read again to say which lines, as the first check would have.
+      const current = await products.findForOrder(lines.map((line) => line.productId));
+      const explained = refusal(lines, current);
+      if (explained) throw explained;
+      if (products.isStockRefusal(error)) throw new OutOfStockError([]);
+      throw error;
+    }
+    return { order, mail: [mail.id] };
+  }
+
+  async get(actor: Actor, orderId: string): Promise<Order> {
+    const record = await this.visibleRecord(actor, orderId);
+    const lines = await this.deps.orders.linesOf([record.id]);
+    return { ...record, items: lines.get(record.id) ?? [] };
+  }
+
+  /** Customers list their own orders only; admins every order, or one user's with `userId`. */
+  async list(actor: Actor, query: ListOrdersQuery): Promise<Page<Order>> {
+    if (actor.role !== "admin" && query.userId !== undefined && query.userId !== actor.id) {
+      throw new ForbiddenError("forbidden", "Customers can only list their own orders");
+    }
+    const userId = actor.role === "admin" ? query.userId : actor.id;
+    return this.page({ ...query, userId });
+  }
+
+  /** Admin view of one user's orders; user_not_found when the user does not exist. */
+  async listForUser(userId: string, query: Omit<ListOrdersQuery, "userId">): Promise<Page<Order>> {
+    await this.deps.users.getById(userId);
+    return this.page({ ...query, userId });
+  }
+
+  /**
+   * Owner or admin, only from placed. The status change and the stock coming back are one
+   * batch, and the status change aborts it unless the order is still placed as it runs:
+   * of two concurrent cancels, one restocks and the other gets invalid_order_state.
+   */
+  async cancel(actor: Actor, orderId: string): Promise<Order> {
+    const order = await this.get(actor, orderId);
+    const now = isoNow(this.deps.clock);
+    const restock = order.items.map((line) =>
+      this.deps.products.restock(line.productId, line.quantity, now),
+    );
+    return this.transition(order, "cancel", "cancelled", now, restock);
+  }
+
+  /** Admin only, only from placed. */
+  async fulfill(actor: Actor, orderId: string): Promise<Order> {
+    if (actor.role !== "admin") throw new ForbiddenError("forbidden", "Only admins fulfil orders");
+    const order = await this.get(actor, orderId);
+    return this.transition(order, "fulfill", "fulfilled", isoNow(this.deps.clock), []);
+  }
+
+  private async transition(
+    order: Order,
+    action: "cancel" | "fulfill",
+    to: OrderStatus,
+    now: string,
+    effects: Statement[],
+  ): Promise<Order> {
+    // Checked here for a clear answer; the batch checks again, atomically.
+    if (order.status !== "placed") throw new InvalidOrderStateError(action, order.status);
+    const { orders, unitOfWork } = this.deps;
+    try {
+      await unitOfWork
+        .begin()
+        .add(orders.transition(order.id, "placed", to, now), ...effects)
+        .commit();
+    } catch (error) {
+      if (!orders.isRefusedTransition(error)) throw error;
+      const current = await orders.findById(order.id);
+      throw new InvalidOrderStateError(action, current?.status ?? "gone");
+    }
+    return { ...order, status: to, updatedAt: now };
+  }
+
+  private async visibleRecord(actor: Actor, orderId: string): Promise<OrderRecord> {
+    const record = await this.deps.orders.findById(orderId);
+    // Someone else's order is not found, so its existence does not leak.
+    if (!record || (actor.role !== "admin" && record.userId !== actor.id)) {
+      throw new OrderNotFoundError(orderId);
+    }
+    return record;
+  }
+
+  private async page(query: ListOrdersQuery): Promise<Page<Order>> {
+    const cursor = decodeCursor(query.cursor, ORDERS_SORT_KEY);
+    const rows = await this.deps.orders.list(
+      { userId: query.userId, status: query.status },
+      { limit: query.limit, cursor },
+    );
+    const page = toPage(rows, query.limit, ORDERS_SORT_KEY, (row) => ({
+      value: row.createdAt,
+      id: row.id,
+    }));
+    const lines = await this.deps.orders.linesOf(page.items.map((row) => row.id));
+    return {
+      items: page.items.map((row) => ({ ...row, items: lines.get(row.id) ?? [] })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  private confirmation(to: string, order: Order) {
+    return this.deps.mail.compose("order_confirmation", to, {
+      order_id: order.id,
+      currency: order.currency,
+      subtotal_cents: order.subtotalCents,
+      discount_cents: order.discountCents,
+      total_cents: order.totalCents,
+      items: order.items.map((item) => ({
+        sku: item.sku,
+        name: item.name,
+        quantity: item.quantity,
+        unit_price_cents: item.unitPriceCents,
+        line_total_cents: item.lineTotalCents,
+      })),
+    });
+  }
+}
