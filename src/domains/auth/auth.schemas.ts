@@ -66,7 +66,14 @@ export const TokenPairSchema = z
       example: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
     }),
   })
-  .openapi("TokenPair");
+  .openapi("TokenPair", {
+    example: {
+      access_token: "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+      token_type: "bearer",
+      expires_in: 900,
+      refresh_token: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
+    },
+  });
 
 export function toTokenPairResponse(pair: TokenPair): z.infer<typeof TokenPairSchema> {
   return {

@@ -29,6 +29,17 @@ export const NewPasswordSchema = z
   .max(PASSWORD_MAX)
   .openapi({ description: "8..128 characters", example: "correct-horse-battery" });
 
+const EXAMPLE_USER = {
+  id: EXAMPLE_ID,
+  email: "ada@example.com",
+  name: "Ada Lovelace",
+  role: "customer" as const,
+  tier: "standard" as const,
+  is_active: true,
+  created_at: "2026-11-21T10:00:00.000Z",
+  updated_at: "2026-11-21T10:00:00.000Z",
+};
+
 export const UserSchema = z
   .object({
     id: z.uuid().openapi({ example: EXAMPLE_ID }),
@@ -40,7 +51,7 @@ export const UserSchema = z
     created_at: z.string().openapi({ example: "2026-11-21T10:00:00.000Z" }),
     updated_at: z.string().openapi({ example: "2026-11-21T10:00:00.000Z" }),
   })
-  .openapi("User");
+  .openapi("User", { example: EXAMPLE_USER });
 
 export type UserResponse = z.infer<typeof UserSchema>;
 
@@ -57,7 +68,13 @@ export function toUserResponse(user: User): UserResponse {
   };
 }
 
-export const UserPageSchema = pageResponseSchema(UserSchema, "UserPage");
+export const UserPageSchema = pageResponseSchema(UserSchema, "UserPage").openapi({
+  example: {
+    items: [EXAMPLE_USER],
+    next_cursor:
+      "eyJrIjoiLWNyZWF0ZWRfYXQiLCJ2IjoiMjAyNi0xMS0yMVQxMDowMDowMC4wMDBaIiwiaSI6IjAxOTAifQ",
+  },
+});
 
 export const UpdateMeSchema = z
   .strictObject({ name: NameSchema })
