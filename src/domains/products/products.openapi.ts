@@ -22,15 +22,15 @@ const etagHeader = z.object({
   ETag: z.string().openapi({ example: '"v3"', description: "Current version of the product" }),
 });
 
+// Header keys are the documented names: Hono's validator matches them case-insensitively,
+// and a `param.name` that differs from its key makes the OpenAPI generator throw.
 const ifMatchHeaders = z.object({
-  "if-match": z
+  "If-Match": z
     .string()
     .max(1024)
     .optional()
     .openapi({
       param: {
-        name: "If-Match",
-        in: "header",
         description:
           "ETag from a previous read; the write happens only if it is still current (else 412)",
       },
@@ -128,12 +128,12 @@ export const getProduct = defineRoute({
   request: {
     params: ProductIdParams,
     headers: z.object({
-      "if-none-match": z
+      "If-None-Match": z
         .string()
         .max(1024)
         .optional()
         .openapi({
-          param: { name: "If-None-Match", in: "header", description: "ETag you already have" },
+          param: { description: "ETag you already have" },
           example: '"v3"',
         }),
     }),

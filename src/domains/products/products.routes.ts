@@ -108,12 +108,12 @@ export const productsRoutes = new OpenAPIHono<AppEnv>()
     const etag = etagFor(product.version);
     c.header("ETag", etag);
     c.header("Cache-Control", "no-cache");
-    if (matchesIfNoneMatch(c.req.valid("header")["if-none-match"], etag)) return c.body(null, 304);
+    if (matchesIfNoneMatch(c.req.valid("header")["If-None-Match"], etag)) return c.body(null, 304);
     return c.json(toProduct(product), 200);
   })
   .openapi(replaceProduct, async (c) => {
     const { product_id } = c.req.valid("param");
-    const precondition = ifMatch(c.req.valid("header")["if-match"]);
+    const precondition = ifMatch(c.req.valid("header")["If-Match"]);
     const values = toValues(c.req.valid("json"));
     const product = await c.var.services.products.update(product_id, values, precondition);
     c.header("ETag", etagFor(product.version));
@@ -121,7 +121,7 @@ export const productsRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(patchProduct, async (c) => {
     const { product_id } = c.req.valid("param");
-    const precondition = ifMatch(c.req.valid("header")["if-match"]);
+    const precondition = ifMatch(c.req.valid("header")["If-Match"]);
     const values = toPartialValues(c.req.valid("json"));
     const product = await c.var.services.products.update(product_id, values, precondition);
     c.header("ETag", etagFor(product.version));

@@ -26,6 +26,19 @@ const currency = z
   .openapi({ example: "USD", description: "ISO 4217 currency code" });
 const stock = z.number().int().min(0).max(1_000_000).openapi({ example: 42 });
 
+const PRODUCT_EXAMPLE = {
+  id: EXAMPLE_ID,
+  sku: "MUG-BLUE-001",
+  name: "Blue mug",
+  description: "A 350 ml stoneware mug, dishwasher safe.",
+  price_cents: 1250,
+  currency: "USD",
+  stock: 42,
+  created_at: "2026-11-21T10:00:00.000Z",
+  updated_at: "2026-11-21T10:00:00.000Z",
+  version: 1,
+};
+
 export const ProductSchema = z
   .object({
     id: z.uuid().openapi({ example: EXAMPLE_ID }),
@@ -43,7 +56,7 @@ export const ProductSchema = z
       .min(1)
       .openapi({ example: 1, description: "Bumped on every write; the ETag is derived from it" }),
   })
-  .openapi("Product");
+  .openapi("Product", { example: PRODUCT_EXAMPLE });
 
 const productFields = {
   sku,
@@ -145,7 +158,12 @@ export const ProductListQuery = z
   })
   .refine(priceRangeIsOrdered, priceRangeIssue);
 
-export const ProductPageSchema = pageResponseSchema(ProductSchema, "ProductPage");
+export const ProductPageSchema = pageResponseSchema(ProductSchema, "ProductPage").openapi({
+  example: {
+    items: [PRODUCT_EXAMPLE],
+    next_cursor: null,
+  },
+});
 
 export type Product = z.infer<typeof ProductSchema>;
 export type ProductCreate = z.infer<typeof ProductCreateSchema>;
