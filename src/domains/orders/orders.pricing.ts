@@ -1,4 +1,4 @@
-import type { FieldError } from "../../lib/errors";
+import { type FieldError, ValidationError } from "../../lib/errors";
 import type { Tier } from "../auth/auth.principal";
 import { MixedCurrencyError } from "./orders.errors";
 
@@ -58,6 +58,27 @@ export function duplicateProductErrors(lines: readonly { productId: string }[]):
       },
     ];
   });
+}
+
+/** Checks what the HTTP schema checks, for callers that do not come through it. */
+export function assertValidLines(lines: readonly { productId: string; quantity: number }[]): void {
+  const errors = duplicateProductErrors(lines);
+  if (lines.length < 1 || lines.length > MAX_ORDER_LINES) {
+    errors.push({
+      path: "items",
+      message: `1 to ${MAX_ORDER_LINES} lines`,
+      code: "invalid_line_count",
+    });
+  }
+  lines.forEach((line, index) => {
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY)
+      errors.push({
+        path: `items.${index}.quantity`,
+        message: `An integer from 1 to ${MAX_LINE_QUANTITY}`,
+        code: "invalid_quantity",
+      });
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
 }
 
 /**

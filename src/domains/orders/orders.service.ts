@@ -1,6 +1,6 @@
 import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
-import { ForbiddenError, ValidationError } from "../../lib/errors";
+import { ForbiddenError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, type Page, toPage } from "../../lib/pagination";
 import type { Role, Tier } from "../auth/auth.principal";
@@ -14,13 +14,7 @@ import {
   OutOfStockError,
   type Shortage,
 } from "./orders.errors";
-import {
-  duplicateProductErrors,
-  MAX_LINE_QUANTITY,
-  MAX_ORDER_LINES,
-  type OrderLine,
-  priceOrder,
-} from "./orders.pricing";
+import { assertValidLines, type OrderLine, priceOrder } from "./orders.pricing";
 import type { OrderRecord, OrderStatus, OrdersRepository } from "./orders.repository";
 
 export type Order = OrderRecord & { items: OrderLine[] };
@@ -56,22 +50,6 @@ export type OrdersServiceDeps = {
 /** Statements a caller commits in the order's own batch (the Idempotency-Key record). */
 export type AlsoCommit = (order: Order) => Statement[];
 
-function validateLines(lines: readonly OrderLineInput[]): void {
-  const errors = duplicateProductErrors(lines);
-  if (lines.length < 1 || lines.length > MAX_ORDER_LINES) {
-    errors.push({ path: "items", message: `1 to ${MAX_ORDER_LINES} lines`, code: "too_big" });
-  }
-  lines.forEach((line, index) => {
-    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY)
-      errors.push({
-        path: `items.${index}.quantity`,
-        message: `An integer from 1 to ${MAX_LINE_QUANTITY}`,
-        code: "invalid_quantity",
-      });
-  });
-  if (errors.length > 0) throw new ValidationError(errors);
-}
-
 /** The first line whose product is missing, or each line the stock cannot cover. */
 function refusal(lines: readonly OrderLineInput[], found: ProductRecord[]): Error | null {
   const byId = new Map(found.map((product) => [product.id, product]));
@@ -100,7 +78,7 @@ export class OrdersService {
     lines: OrderLineInput[],
     alsoCommit: AlsoCommit = () => [],
   ): Promise<Placement> {
-    validateLines(lines);
+    assertValidLines(lines);
     const { products, orders, unitOfWork } = this.deps;
     const found = await products.findForOrder(lines.map((line) => line.productId));
     const refused = refusal(lines, found);
@@ -116,16 +94,15 @@ export class OrdersService {
     );
     const now = isoNow(this.deps.clock);
     const { items, ...totals } = priced;
-    const order: Order = {
+    const record: OrderRecord = {
       id: newId(),
       userId: customer.id,
       status: "placed",
       ...totals,
-      items,
       createdAt: now,
       updatedAt: now,
     };
-    const { items: _items, ...record } = order;
+    const order: Order = { ...record, items };
     const mail = this.confirmation(customer.email, order);
 
     const work = unitOfWork.begin().add(...orders.insert(record, items));
