@@ -11,6 +11,7 @@ import { ordersRoutes } from "./domains/orders/orders.routes";
 import { headProducts, productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { type AppEnv, loadSettings } from "./env";
+import { errorLogFields } from "./lib/error-log";
 import {
   type AppError,
   AppError as AppErrorBase,
@@ -137,12 +138,7 @@ export function createApp(options: CreateAppOptions = {}) {
       const mapped = fromHttpException(error);
       if (mapped) return errorResponse(mapped, requestIdValue);
     }
-    jsonLogger.error("unhandled error", {
-      request_id: requestIdValue,
-      error: error.name,
-      error_message: error.message,
-      stack: error.stack ?? null,
-    });
+    jsonLogger.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });
     return problemResponse(internalProblem(requestIdValue));
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { buildServices, type Services } from "../container";
 import type { Bindings } from "../env";
+import { errorLogFields } from "../lib/error-log";
 import { jsonLogger } from "../lib/logger";
 
 const MailJobSchema = z.object({ outbox_id: z.string().min(1).max(64) });
@@ -30,8 +31,7 @@ export function createQueueHandler(build: (env: Bindings) => Services = buildSer
       } catch (error) {
         jsonLogger.error("mail queue: delivery crashed", {
           outbox_id: job.data.outbox_id,
-          error: error instanceof Error ? error.name : "unknown",
-          error_message: error instanceof Error ? error.message : null,
+          ...errorLogFields(error),
         });
         message.retry({ delaySeconds: INFRASTRUCTURE_RETRY_SECONDS });
       }

@@ -1,5 +1,6 @@
 import { buildServices, type Services } from "../container";
 import type { Bindings } from "../env";
+import { errorLogFields } from "../lib/error-log";
 import { jsonLogger } from "../lib/logger";
 
 /** One independent piece of periodic work. Its result (e.g. a count) is logged. */
@@ -43,8 +44,7 @@ export function createScheduledHandler(
       jsonLogger.error("scheduled task failed", {
         task: name,
         cron: controller.cron,
-        error: error instanceof Error ? error.name : "unknown",
-        error_message: error instanceof Error ? error.message : null,
+        ...errorLogFields(error),
       });
     });
     if (failed.length > 0) {

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { errorLogFields } from "./error-log";
 import { jsonLogger } from "./logger";
 
 /**
@@ -16,8 +17,7 @@ export async function afterResponse(
     jsonLogger.error("background task failed", {
       task: name,
       request_id: c.get("requestId") ?? null,
-      error: error instanceof Error ? error.name : "unknown",
-      error_message: error instanceof Error ? error.message : null,
+      ...errorLogFields(error),
     });
   });
   let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
