@@ -1,4 +1,4 @@
-import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { type AuthLevel, authMiddleware } from "../middleware/auth";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
 
@@ -116,3 +116,21 @@ export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "au
     ...(middleware.length ? { middleware } : {}),
   }) as unknown as Omit<R, "auth" | "errors">;
 }
+
+/** A JSON request or response body in a route definition. */
+export function jsonContent<T extends z.ZodType>(schema: T) {
+  return { "application/json": { schema } };
+}
+
+/** The `Link: rel="next"` header every paginated list answers with (when there is a next page). */
+export function nextLinkHeader(path: string) {
+  return z.object({
+    Link: z
+      .string()
+      .optional()
+      .openapi({ example: `<${path}?cursor=eyJr...>; rel="next"`, description: "The next page" }),
+  });
+}
+
+/** Error codes every paginated list can answer: a bad parameter or a foreign cursor. */
+export const LIST_ERRORS = { 422: ["validation_failed", "invalid_cursor"] };

@@ -131,3 +131,11 @@ export function pageResponseSchema<T extends z.ZodType>(item: T, name: string) {
     })
     .openapi(name);
 }
+
+/** A `true`/`false` query flag; anything else is a 422, never silently false. */
+export const booleanQuery = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** A free-text "contains" filter (`q`), trimmed and bounded. */
+export function containsQuery(description: string, example: string) {
+  return z.string().trim().min(1).max(100).optional().openapi({ param: { description }, example });
+}

@@ -1,4 +1,4 @@
-import { defineRoute } from "../../lib/openapi";
+import { defineRoute, jsonContent } from "../../lib/openapi";
 import { UserSchema } from "../users/users.schemas";
 import {
   AcceptedSchema,
@@ -11,13 +11,11 @@ import {
   TokenPairSchema,
 } from "./auth.schemas";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
-
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 const tokenPairResponse = {
   description: "An access token (15 minutes) and a refresh token (30 days, single use)",
-  content: json(TokenPairSchema),
+  content: jsonContent(TokenPairSchema),
 };
 
 export const register = defineRoute({
@@ -26,8 +24,8 @@ export const register = defineRoute({
   tags: ["Auth"],
   summary: "Create an account",
   description: "Creates a customer account. Log in afterwards to get tokens.",
-  request: { body: { content: json(RegisterSchema) } },
-  responses: { 201: { description: "The new account", content: json(UserSchema) } },
+  request: { body: { content: jsonContent(RegisterSchema) } },
+  responses: { 201: { description: "The new account", content: jsonContent(UserSchema) } },
   errors: { 409: ["email_taken"] },
 });
 
@@ -49,7 +47,7 @@ export const login = defineRoute({
     body: {
       required: false,
       content: {
-        ...json(LoginSchema),
+        ...jsonContent(LoginSchema),
         [FORM_CONTENT_TYPE]: { schema: LoginFormSchema },
       },
     },
@@ -65,7 +63,7 @@ export const refresh = defineRoute({
   summary: "Refresh the tokens",
   description:
     "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.",
-  request: { body: { content: json(RefreshSchema) } },
+  request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 200: tokenPairResponse },
   errors: { 401: ["invalid_refresh_token", "refresh_token_reused"] },
 });
@@ -77,7 +75,7 @@ export const logout = defineRoute({
   summary: "Log out",
   description:
     "Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.",
-  request: { body: { content: json(RefreshSchema) } },
+  request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 204: { description: "Logged out" } },
 });
 
@@ -88,8 +86,8 @@ export const requestPasswordReset = defineRoute({
   summary: "Ask for a password reset email",
   description:
     "Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid 30 minutes is queued. At most 3 requests per email per minute.",
-  request: { body: { content: json(PasswordResetRequestSchema) } },
-  responses: { 202: { description: "Accepted", content: json(AcceptedSchema) } },
+  request: { body: { content: jsonContent(PasswordResetRequestSchema) } },
+  responses: { 202: { description: "Accepted", content: jsonContent(AcceptedSchema) } },
   errors: { 429: ["rate_limited"] },
 });
 
@@ -100,7 +98,7 @@ export const confirmPasswordReset = defineRoute({
   summary: "Set a new password with a reset token",
   description:
     "Spends the token, sets the password and revokes every session of the account (log in again).",
-  request: { body: { content: json(PasswordResetConfirmSchema) } },
+  request: { body: { content: jsonContent(PasswordResetConfirmSchema) } },
   responses: { 204: { description: "Password changed" } },
   errors: { 400: ["invalid_reset_token"] },
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute } from "../../lib/openapi";
+import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../lib/openapi";
 import { idempotencyKeyHeaders, idempotentReplayedHeader } from "../idempotency/idempotency.http";
 import {
   OrderIdParams,
@@ -15,13 +15,7 @@ const TAGS = ["Orders"];
 const COLLECTION = "/api/v1/orders";
 const ITEM = "/api/v1/orders/{order_id}";
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-
-const linkHeader = z.object({
-  Link: z.string().optional().openapi({ example: '</api/v1/orders?cursor=eyJr...>; rel="next"' }),
-});
-
-const LIST_ERRORS = { 422: ["validation_failed", "invalid_cursor"] };
+const linkHeader = nextLinkHeader(COLLECTION);
 
 export const placeOrder = defineRoute({
   method: "post",
@@ -34,7 +28,7 @@ export const placeOrder = defineRoute({
     "Send an `Idempotency-Key` to retry safely: the first response (success or refusal) is replayed for 24 h with `Idempotent-Replayed: true`. A confirmation email is queued.",
   ].join("\n\n"),
   auth: "user",
-  request: { headers: idempotencyKeyHeaders, body: { content: json(PlaceOrderSchema) } },
+  request: { headers: idempotencyKeyHeaders, body: { content: jsonContent(PlaceOrderSchema) } },
   errors: {
     404: ["product_not_found"],
     409: ["out_of_stock", "idempotency_key_in_flight"],
@@ -49,7 +43,7 @@ export const placeOrder = defineRoute({
           .openapi({ example: "/api/v1/orders/0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90" }),
         "Idempotent-Replayed": idempotentReplayedHeader,
       }),
-      content: json(OrderSchema),
+      content: jsonContent(OrderSchema),
     },
   },
 });
@@ -65,7 +59,11 @@ export const listOrders = defineRoute({
   request: { query: OrderListQuery },
   errors: { 403: ["forbidden"], ...LIST_ERRORS },
   responses: {
-    200: { description: "A page of orders", headers: linkHeader, content: json(OrderPageSchema) },
+    200: {
+      description: "A page of orders",
+      headers: linkHeader,
+      content: jsonContent(OrderPageSchema),
+    },
   },
 });
 
@@ -78,7 +76,7 @@ export const getOrder = defineRoute({
   auth: "user",
   request: { params: OrderIdParams },
   errors: { 404: ["order_not_found"] },
-  responses: { 200: { description: "The order", content: json(OrderSchema) } },
+  responses: { 200: { description: "The order", content: jsonContent(OrderSchema) } },
 });
 
 export const cancelOrder = defineRoute({
@@ -91,7 +89,7 @@ export const cancelOrder = defineRoute({
   auth: "user",
   request: { params: OrderIdParams },
   errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
-  responses: { 200: { description: "Cancelled", content: json(OrderSchema) } },
+  responses: { 200: { description: "Cancelled", content: jsonContent(OrderSchema) } },
 });
 
 export const fulfillOrder = defineRoute({
@@ -103,7 +101,7 @@ export const fulfillOrder = defineRoute({
   auth: "admin",
   request: { params: OrderIdParams },
   errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
-  responses: { 200: { description: "Fulfilled", content: json(OrderSchema) } },
+  responses: { 200: { description: "Fulfilled", content: jsonContent(OrderSchema) } },
 });
 
 export const listUserOrders = defineRoute({
@@ -116,6 +114,10 @@ export const listUserOrders = defineRoute({
   request: { params: UserIdParams, query: UserOrderListQuery },
   errors: { 404: ["user_not_found"], ...LIST_ERRORS },
   responses: {
-    200: { description: "A page of orders", headers: linkHeader, content: json(OrderPageSchema) },
+    200: {
+      description: "A page of orders",
+      headers: linkHeader,
+      content: jsonContent(OrderPageSchema),
+    },
   },
 });

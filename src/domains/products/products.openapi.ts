@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute } from "../../lib/openapi";
+import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../lib/openapi";
 import {
   ProductCreateSchema,
   ProductFilterQuery,
@@ -15,8 +15,6 @@ const TAGS = ["Products"];
 const COLLECTION = "/api/v1/products";
 const ITEM = "/api/v1/products/{product_id}";
 export const COLLECTION_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
-
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 const etagHeader = z.object({
   ETag: z.string().openapi({ example: '"v3"', description: "Current version of the product" }),
@@ -46,17 +44,12 @@ export const listProducts = defineRoute({
   description:
     'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.',
   request: { query: ProductListQuery },
-  errors: { 422: ["validation_failed", "invalid_cursor"] },
+  errors: LIST_ERRORS,
   responses: {
     200: {
       description: "A page of products",
-      headers: z.object({
-        Link: z
-          .string()
-          .optional()
-          .openapi({ example: '</api/v1/products?cursor=eyJr...>; rel="next"' }),
-      }),
-      content: json(ProductPageSchema),
+      headers: nextLinkHeader(COLLECTION),
+      content: jsonContent(ProductPageSchema),
     },
   },
 });
@@ -103,7 +96,7 @@ export const createProduct = defineRoute({
   tags: TAGS,
   summary: "Create a product",
   auth: "admin",
-  request: { body: { content: json(ProductCreateSchema) } },
+  request: { body: { content: jsonContent(ProductCreateSchema) } },
   errors: { 409: ["sku_taken"] },
   responses: {
     201: {
@@ -114,7 +107,7 @@ export const createProduct = defineRoute({
           .openapi({ example: "/api/v1/products/0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90" }),
         ETag: z.string().openapi({ example: '"v1"' }),
       }),
-      content: json(ProductSchema),
+      content: jsonContent(ProductSchema),
     },
   },
 });
@@ -140,7 +133,7 @@ export const getProduct = defineRoute({
   },
   errors: { 404: ["product_not_found"] },
   responses: {
-    200: { description: "The product", headers: etagHeader, content: json(ProductSchema) },
+    200: { description: "The product", headers: etagHeader, content: jsonContent(ProductSchema) },
     304: { description: "Not modified: your copy is current", headers: etagHeader },
   },
 });
@@ -156,11 +149,11 @@ export const replaceProduct = defineRoute({
   request: {
     params: ProductIdParams,
     headers: ifMatchHeaders,
-    body: { content: json(ProductReplaceSchema) },
+    body: { content: jsonContent(ProductReplaceSchema) },
   },
   errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
   responses: {
-    200: { description: "Replaced", headers: etagHeader, content: json(ProductSchema) },
+    200: { description: "Replaced", headers: etagHeader, content: jsonContent(ProductSchema) },
   },
 });
 
@@ -173,10 +166,12 @@ export const patchProduct = defineRoute({
   request: {
     params: ProductIdParams,
     headers: ifMatchHeaders,
-    body: { content: json(ProductPatchSchema) },
+    body: { content: jsonContent(ProductPatchSchema) },
   },
   errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
-  responses: { 200: { description: "Updated", headers: etagHeader, content: json(ProductSchema) } },
+  responses: {
+    200: { description: "Updated", headers: etagHeader, content: jsonContent(ProductSchema) },
+  },
 });
 
 export const deleteProduct = defineRoute({

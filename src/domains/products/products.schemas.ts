@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
+import {
+  booleanQuery,
+  containsQuery,
+  PageQuerySchema,
+  pageResponseSchema,
+} from "../../lib/pagination";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
 
@@ -111,16 +116,8 @@ export const PRODUCT_SORTS = [
 ] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
-const booleanQuery = z.enum(["true", "false"]).transform((value) => value === "true");
-
 const filterFields = {
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .openapi({ param: { description: "Name or SKU contains (case-insensitive)" }, example: "mug" }),
+  q: containsQuery("Name or SKU contains (case-insensitive)", "mug"),
   min_price_cents: z.coerce.number().int().min(0).optional().openapi({ example: 500 }),
   max_price_cents: z.coerce.number().int().min(0).optional().openapi({ example: 5000 }),
   in_stock: booleanQuery

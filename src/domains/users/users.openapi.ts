@@ -1,5 +1,4 @@
-import { z } from "@hono/zod-openapi";
-import { defineRoute } from "../../lib/openapi";
+import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../lib/openapi";
 import {
   AdminUpdateUserSchema,
   ChangePasswordSchema,
@@ -10,15 +9,13 @@ import {
   UserSchema,
 } from "./users.schemas";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
-
 export const getMe = defineRoute({
   method: "get",
   path: "/users/me",
   tags: ["Users"],
   summary: "Your account",
   auth: "user",
-  responses: { 200: { description: "The caller", content: json(UserSchema) } },
+  responses: { 200: { description: "The caller", content: jsonContent(UserSchema) } },
 });
 
 export const updateMe = defineRoute({
@@ -29,8 +26,8 @@ export const updateMe = defineRoute({
   description:
     "Only `name` can be changed here; `role`, `tier`, `email` and `is_active` are refused (422).",
   auth: "user",
-  request: { body: { content: json(UpdateMeSchema) } },
-  responses: { 200: { description: "The updated account", content: json(UserSchema) } },
+  request: { body: { content: jsonContent(UpdateMeSchema) } },
+  responses: { 200: { description: "The updated account", content: jsonContent(UserSchema) } },
 });
 
 export const changePassword = defineRoute({
@@ -41,7 +38,7 @@ export const changePassword = defineRoute({
   description:
     "Needs the current password. Revokes every refresh token of the account (log in again for a new one); the access token in use keeps working until it expires.",
   auth: "user",
-  request: { body: { content: json(ChangePasswordSchema) } },
+  request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },
   errors: { 400: ["invalid_password"] },
 });
@@ -58,16 +55,11 @@ export const listUsers = defineRoute({
   responses: {
     200: {
       description: "A page of users",
-      headers: z.object({
-        Link: z
-          .string()
-          .optional()
-          .openapi({ example: '</api/v1/users?cursor=eyJr...>; rel="next"' }),
-      }),
-      content: json(UserPageSchema),
+      headers: nextLinkHeader("/api/v1/users"),
+      content: jsonContent(UserPageSchema),
     },
   },
-  errors: { 422: ["validation_failed", "invalid_cursor"] },
+  errors: LIST_ERRORS,
 });
 
 export const getUser = defineRoute({
@@ -77,7 +69,7 @@ export const getUser = defineRoute({
   summary: "Get a user (admin)",
   auth: "admin",
   request: { params: UserIdParamsSchema },
-  responses: { 200: { description: "The user", content: json(UserSchema) } },
+  responses: { 200: { description: "The user", content: jsonContent(UserSchema) } },
   errors: { 404: ["user_not_found"] },
 });
 
@@ -89,8 +81,8 @@ export const updateUser = defineRoute({
   description:
     "Set `name`, `role`, `tier` or `is_active`. Deactivating revokes the user's sessions and their access tokens stop working at once. An admin cannot demote or deactivate itself (409 `cannot_lock_self_out`).",
   auth: "admin",
-  request: { params: UserIdParamsSchema, body: { content: json(AdminUpdateUserSchema) } },
-  responses: { 200: { description: "The updated user", content: json(UserSchema) } },
+  request: { params: UserIdParamsSchema, body: { content: jsonContent(AdminUpdateUserSchema) } },
+  responses: { 200: { description: "The updated user", content: jsonContent(UserSchema) } },
   errors: { 404: ["user_not_found"], 409: ["cannot_lock_self_out"] },
 });
 

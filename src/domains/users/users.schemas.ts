@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
+import {
+  booleanQuery,
+  containsQuery,
+  PageQuerySchema,
+  pageResponseSchema,
+} from "../../lib/pagination";
 import type { User } from "./users.service";
 
 export const PASSWORD_MIN = 8;
@@ -112,22 +117,9 @@ export const UserIdParamsSchema = z.object({
 export const ListUsersQuerySchema = PageQuerySchema.extend({
   role: RoleSchema.optional().openapi({ param: { description: "Only this role" } }),
   tier: TierSchema.optional().openapi({ param: { description: "Only this tier" } }),
-  is_active: z
-    .enum(["true", "false"])
-    .transform((value) => value === "true")
-    .optional()
-    .openapi({
-      param: { description: "Only active (true) or deactivated (false) users" },
-      example: "true",
-    }),
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .openapi({
-      param: { description: "Email or name contains (case-insensitive)" },
-      example: "ada",
-    }),
+  is_active: booleanQuery.optional().openapi({
+    param: { description: "Only active (true) or deactivated (false) users" },
+    example: "true",
+  }),
+  q: containsQuery("Email or name contains (case-insensitive)", "ada"),
 });
