@@ -8,7 +8,7 @@ import { docsRoutes, registerOpenApiDocument } from "./docs";
 import { authRoutes } from "./domains/auth/auth.routes";
 import { healthRoutes } from "./domains/health/health.routes";
 import { ordersRoutes } from "./domains/orders/orders.routes";
-import { headProducts, productsRoutes } from "./domains/products/products.routes";
+import { productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { type AppEnv, loadSettings } from "./env";
 import { errorLogFields } from "./lib/error-log";
@@ -23,6 +23,7 @@ import {
   ValidationError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
+import { API_PREFIX } from "./lib/openapi";
 import { errorResponse, internalProblem, problemResponse } from "./lib/problem";
 import { fieldErrors } from "./lib/validation";
 import { allowedMethods } from "./middleware/method-not-allowed";
@@ -114,12 +115,11 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
   // Domain routers are mounted under /api/v1 here.
-  app.route("/", productsRoutes);
-  app.route("/", ordersRoutes);
-  app.route("/api/v1", authRoutes);
-  app.route("/api/v1", usersRoutes);
+  app.route(API_PREFIX, authRoutes);
+  app.route(API_PREFIX, usersRoutes);
+  app.route(API_PREFIX, productsRoutes);
+  app.route(API_PREFIX, ordersRoutes);
 
-  app.openAPIRegistry.registerPath(headProducts);
   registerOpenApiDocument(app);
 
   app.notFound((c) => {

@@ -69,7 +69,12 @@ export function documentedProblem(status: ErrorStatus | 500 | 503, codes: string
   };
 }
 
-type DefineRouteConfig = RouteConfig & { auth?: AuthLevel; errors?: ErrorCodes };
+type DefineRouteConfig = RouteConfig & {
+  auth?: AuthLevel;
+  errors?: ErrorCodes;
+  /** False for probes outside API_PREFIX, which the settings guard (503 misconfigured) skips. */
+  settingsGuarded?: boolean;
+};
 
 /**
  * createRoute plus what every operation shares, derived from what the route declares so
@@ -77,8 +82,10 @@ type DefineRouteConfig = RouteConfig & { auth?: AuthLevel; errors?: ErrorCodes }
  * and a problem+json response for every error status it can produce (the ones implied by
  * its inputs and auth, plus those listed in `errors`).
  */
-export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "auth" | "errors"> {
-  const { auth, errors = {}, ...route } = config;
+export function defineRoute<R extends DefineRouteConfig>(
+  config: R,
+): Omit<R, "auth" | "errors" | "settingsGuarded"> {
+  const { auth, errors = {}, settingsGuarded = true, ...route } = config;
   const implied: ErrorCodes = {};
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
@@ -103,18 +110,20 @@ export function defineRoute<R extends DefineRouteConfig>(config: R): Omit<R, "au
     responses[status] = documentedProblem(status, codes);
   }
   responses[500] ??= documentedProblem(500, ["internal_error"]);
-  responses[503] ??= documentedProblem(503, ["misconfigured"]);
+  if (settingsGuarded) responses[503] ??= documentedProblem(503, ["misconfigured"]);
 
   const middleware = [
     ...(auth ? authMiddleware(auth) : []),
     ...(route.middleware ? [route.middleware].flat() : []),
   ];
+  // Typed as the declared route: handlers are checked against the responses a route
+  // declares itself; the problem responses added here are thrown, never returned.
   return createRoute({
     ...route,
     responses,
     ...(auth ? { security: USER_SECURITY } : {}),
     ...(middleware.length ? { middleware } : {}),
-  }) as unknown as Omit<R, "auth" | "errors">;
+  }) as unknown as Omit<R, "auth" | "errors" | "settingsGuarded">;
 }
 
 /** A JSON request or response body in a route definition. */
@@ -122,13 +131,19 @@ export function jsonContent<T extends z.ZodType>(schema: T) {
   return { "application/json": { schema } };
 }
 
+/** Where every versioned router is mounted; route definitions use paths relative to it. */
+export const API_PREFIX = "/api/v1";
+
 /** The `Link: rel="next"` header every paginated list answers with (when there is a next page). */
 export function nextLinkHeader(path: string) {
   return z.object({
     Link: z
       .string()
       .optional()
-      .openapi({ example: `<${path}?cursor=eyJr...>; rel="next"`, description: "The next page" }),
+      .openapi({
+        example: `<${API_PREFIX}${path}?cursor=eyJr...>; rel="next"`,
+        description: "The next page",
+      }),
   });
 }
 

@@ -25,6 +25,7 @@ const liveness = defineRoute({
   method: "get",
   path: "/health",
   tags: ["Health"],
+  settingsGuarded: false,
   summary: "Liveness",
   description: "Answers while the isolate can serve requests. Touches nothing.",
   responses: {
@@ -36,6 +37,7 @@ const readiness = defineRoute({
   method: "get",
   path: "/health/ready",
   tags: ["Health"],
+  settingsGuarded: false,
   summary: "Readiness",
   description:
     "Ready when D1 answers, every migration bundled with this Worker is applied and the settings are valid. Otherwise 503 naming each failed check in `errors`.",

@@ -12,8 +12,8 @@ import {
 } from "./orders.schemas";
 
 const TAGS = ["Orders"];
-const COLLECTION = "/api/v1/orders";
-const ITEM = "/api/v1/orders/{order_id}";
+const COLLECTION = "/orders";
+const ITEM = "/orders/{order_id}";
 
 const linkHeader = nextLinkHeader(COLLECTION);
 
@@ -106,7 +106,7 @@ export const fulfillOrder = defineRoute({
 
 export const listUserOrders = defineRoute({
   method: "get",
-  path: "/api/v1/users/{user_id}/orders",
+  path: "/users/{user_id}/orders",
   tags: TAGS,
   summary: "List a user's orders",
   description: "Admins only. Same page shape and filters as `GET /api/v1/orders`.",

@@ -12,8 +12,8 @@ import {
 } from "./products.schemas";
 
 const TAGS = ["Products"];
-const COLLECTION = "/api/v1/products";
-const ITEM = "/api/v1/products/{product_id}";
+const COLLECTION = "/products";
+const ITEM = "/products/{product_id}";
 export const COLLECTION_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
 
 const etagHeader = z.object({

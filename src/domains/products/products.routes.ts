@@ -82,7 +82,12 @@ async function catalogHeadResponse(c: Context<AppEnv>, filters: ProductFilters) 
   return c.body(null, 200);
 }
 
-export const productsRoutes = new OpenAPIHono<AppEnv>()
+export const productsRoutes = new OpenAPIHono<AppEnv>();
+
+// Hono serves HEAD with the GET handler (which branches on it), so HEAD is only documented.
+productsRoutes.openAPIRegistry.registerPath(headProducts);
+
+productsRoutes
   .openapi(listProducts, async (c) => {
     const query = c.req.valid("query");
     // Hono serves HEAD through the GET handler; the collection's HEAD has its own meaning
@@ -131,5 +136,3 @@ export const productsRoutes = new OpenAPIHono<AppEnv>()
     await c.var.services.products.delete(c.req.valid("param").product_id);
     return c.body(null, 204);
   });
-
-export { headProducts };

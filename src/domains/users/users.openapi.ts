@@ -55,7 +55,7 @@ export const listUsers = defineRoute({
   responses: {
     200: {
       description: "A page of users",
-      headers: nextLinkHeader("/api/v1/users"),
+      headers: nextLinkHeader("/users"),
       content: jsonContent(UserPageSchema),
     },
   },

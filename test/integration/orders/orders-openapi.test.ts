@@ -1,13 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { ordersRoutes } from "../../../src/domains/orders/orders.routes";
+import { API_PREFIX } from "../../../src/lib/openapi";
 
 type Json = Record<string, unknown>;
 
 /** The orders operations as the OpenAPI document describes them. */
 function ordersDocument() {
   const app = new OpenAPIHono();
-  app.route("/", ordersRoutes);
+  app.route(API_PREFIX, ordersRoutes);
   return app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Orders", version: "1" } });
 }
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { api, json } from "../../helpers/http";
+
+/** Every operation of shared/spec/API.md, health, docs, HEAD and OPTIONS included. */
+const CONTRACT = [
+  "get /health",
+  "get /health/ready",
+  "get /api/v1/openapi.json",
+  "get /docs",
+  "post /api/v1/auth/register",
+  "post /api/v1/auth/login",
+  "post /api/v1/auth/refresh",
+  "post /api/v1/auth/logout",
+  "post /api/v1/auth/password-reset",
+  "post /api/v1/auth/password-reset/confirm",
+  "get /api/v1/users/me",
+  "patch /api/v1/users/me",
+  "post /api/v1/users/me/password",
+  "get /api/v1/users",
+  "get /api/v1/users/{user_id}",
+  "patch /api/v1/users/{user_id}",
+  "delete /api/v1/users/{user_id}",
+  "get /api/v1/users/{user_id}/orders",
+  "get /api/v1/products",
+  "head /api/v1/products",
+  "options /api/v1/products",
+  "post /api/v1/products",
+  "get /api/v1/products/{product_id}",
+  "put /api/v1/products/{product_id}",
+  "patch /api/v1/products/{product_id}",
+  "delete /api/v1/products/{product_id}",
+  "post /api/v1/orders",
+  "get /api/v1/orders",
+  "get /api/v1/orders/{order_id}",
+  "post /api/v1/orders/{order_id}/cancel",
+  "post /api/v1/orders/{order_id}/fulfill",
+];
+
+type Document = { paths: Record<string, Record<string, { security?: unknown[] }>> };
+
+describe("the OpenAPI document covers the contract", () => {
+  it("describes every operation of the contract, and nothing outside /health, /docs and /api/v1", async () => {
+    const document = await json<Document>(await api("/api/v1/openapi.json"));
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    expect(documented.filter((op) => !CONTRACT.includes(op))).toEqual([]);
+    expect(CONTRACT.filter((op) => !documented.includes(op))).toEqual([]);
+  });
+
+  it("operations that need a user accept bearer or the OAuth2 password flow", async () => {
+    const document = await json<Document>(await api("/api/v1/openapi.json"));
+    const me = document.paths["/api/v1/users/me"]?.get;
+    expect(me?.security).toEqual([{ bearerAuth: [] }, { oauth2Password: [] }]);
+    expect(document.paths["/api/v1/products"]?.get?.security).toBeUndefined();
+  });
+});
+
+describe("503 in the document", () => {
+  it("API operations document 503 misconfigured; liveness, which touches nothing, does not", async () => {
+    const document = await json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>(await api("/api/v1/openapi.json"));
+    expect(document.paths["/api/v1/products"]?.get?.responses["503"]).toBeDefined();
+    expect(document.paths["/health"]?.get?.responses["503"]).toBeUndefined();
+    expect(document.paths["/health/ready"]?.get?.responses["503"]).toBeDefined();
+  });
+});
