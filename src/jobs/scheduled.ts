@@ -13,6 +13,11 @@ export type ScheduledTask = {
 export const scheduledTasks: ScheduledTask[] = [
   { name: "mail.requeue_stranded", run: (services) => services.mail.requeueStranded() },
   { name: "idempotency.purge_expired", run: (services) => services.idempotency.purgeExpired() },
+  { name: "sessions.purge_expired", run: (services) => services.sessions.purgeExpired() },
+  {
+    name: "auth.purge_expired_reset_tokens",
+    run: (services) => services.auth.purgeExpiredResetTokens(),
+  },
 ];
 
 export class ScheduledTasksFailed extends Error {}

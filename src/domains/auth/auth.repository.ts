@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { passwordResetTokens, refreshTokens } from "./auth.table";
@@ -13,6 +13,8 @@ export interface RefreshTokensRepository {
   claim(id: string, at: string): Statement;
   revokeFamily(familyId: string, at: string): Statement;
   revokeAllForUser(userId: string, at: string): Statement;
+  /** Deletes tokens expired at `now` (no longer usable, so no longer worth a reuse alarm). */
+  deleteExpired(now: string): Promise<number>;
 }
 
 export interface ResetTokensRepository {
@@ -22,6 +24,8 @@ export interface ResetTokensRepository {
   consume(id: string, at: string): Promise<boolean>;
   /** Spends every outstanding token of a user (after a reset, only one link may work). */
   consumeAllForUser(userId: string, at: string): Statement;
+  /** Deletes tokens expired at `now`: spent or not, they can never be used again. */
+  deleteExpired(now: string): Promise<number>;
 }
 
 export class D1RefreshTokensRepository implements RefreshTokensRepository {
@@ -72,6 +76,12 @@ export class D1RefreshTokensRepository implements RefreshTokensRepository {
         .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
     );
   }
+
+  async deleteExpired(now: string): Promise<number> {
+    return changedRows(
+      await this.db.delete(refreshTokens).where(lte(refreshTokens.expiresAt, now)),
+    );
+  }
 }
 
 export class D1ResetTokensRepository implements ResetTokensRepository {
@@ -110,6 +120,12 @@ export class D1ResetTokensRepository implements ResetTokensRepository {
         .update(passwordResetTokens)
         .set({ usedAt: at })
         .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt))),
+    );
+  }
+
+  async deleteExpired(now: string): Promise<number> {
+    return changedRows(
+      await this.db.delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)),
     );
   }
 }

@@ -194,6 +194,11 @@ export class AuthService {
       .commit();
   }
 
+  /** For the cron: expired reset tokens can never be used again. Returns how many went. */
+  purgeExpiredResetTokens(): Promise<number> {
+    return this.deps.resetTokens.deleteExpired(this.deps.clock.now().toISOString());
+  }
+
   private async tokenPair(
     user: { id: string; role: User["role"] },
     refreshToken: string,

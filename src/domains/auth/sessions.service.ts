@@ -87,6 +87,11 @@ export class SessionsService implements SessionRevoker {
     return this.tokens.revokeAllForUser(userId, at.toISOString());
   }
 
+  /** For the cron: expired refresh tokens can never be used again. Returns how many went. */
+  purgeExpired(): Promise<number> {
+    return this.tokens.deleteExpired(this.clock.now().toISOString());
+  }
+
   private async detectedReuse(token: RefreshTokenRecord, now: Date): Promise<never> {
     await this.revokeFamily(token.familyId, now);
     throw refreshTokenReused();

@@ -183,6 +183,9 @@ export class FakeRefreshTokens implements RefreshTokensRepository {
       return changed;
     });
   }
+  async deleteExpired(now: string) {
+    return deleteWhere(this.rows, (row) => row.expiresAt <= now);
+  }
 }
 
 export class FakeResetTokens implements ResetTokensRepository {
@@ -216,4 +219,18 @@ export class FakeResetTokens implements ResetTokensRepository {
       return changed;
     });
   }
+  async deleteExpired(now: string) {
+    return deleteWhere(this.rows, (row) => row.expiresAt <= now);
+  }
+}
+
+function deleteWhere<T>(rows: Map<string, T>, match: (row: T) => boolean): number {
+  let deleted = 0;
+  for (const [id, row] of rows) {
+    if (match(row)) {
+      rows.delete(id);
+      deleted += 1;
+    }
+  }
+  return deleted;
 }
