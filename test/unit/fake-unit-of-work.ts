@@ -7,8 +7,11 @@ import type { Statement, UnitOfWork, UnitOfWorkFactory } from "../../src/db/unit
  */
 export type FakeStep = () => unknown;
 
-export function fakeStatement(step: FakeStep): Statement {
-  return step as unknown as Statement;
+type FakeEntry = { step: FakeStep; label: string };
+
+/** `label` names the statement in `FakeUnitOfWork.commits`, for tests of what is written together. */
+export function fakeStatement(step: FakeStep, label = "statement"): Statement {
+  return { step, label } satisfies FakeEntry as unknown as Statement;
 }
 
 /** D1's result for a write that changed `changes` rows. */
@@ -22,17 +25,17 @@ export interface Transactional {
 }
 
 class FakeBatch implements UnitOfWork {
-  private readonly steps: FakeStep[] = [];
+  private readonly entries: FakeEntry[] = [];
 
-  constructor(private readonly run: (steps: FakeStep[]) => Promise<unknown[]>) {}
+  constructor(private readonly run: (entries: FakeEntry[]) => Promise<unknown[]>) {}
 
   add(...statements: Statement[]): this {
-    for (const statement of statements) this.steps.push(statement as unknown as FakeStep);
+    for (const statement of statements) this.entries.push(statement as unknown as FakeEntry);
     return this;
   }
 
   commit(): Promise<unknown[]> {
-    return this.run(this.steps);
+    return this.run(this.entries);
   }
 }
 
@@ -41,17 +44,20 @@ export class FakeUnitOfWork implements UnitOfWorkFactory {
   /** Batches committed, and batches rolled back. */
   committed = 0;
   rolledBack = 0;
+  /** The labels of each committed batch's statements, in order. */
+  readonly commits: string[][] = [];
   /** Runs before each commit's first step, to simulate a concurrent writer. */
   beforeCommit: (() => void) | undefined;
 
-  constructor(private readonly stores: Transactional[]) {}
+  constructor(private readonly stores: Transactional[] = []) {}
 
   begin(): UnitOfWork {
-    return new FakeBatch(async (steps) => {
+    return new FakeBatch(async (entries) => {
       this.beforeCommit?.();
       const restores = this.stores.map((store) => store.snapshot());
       try {
-        const results = steps.map((step) => step());
+        const results = entries.map((entry) => entry.step());
+        this.commits.push(entries.map((entry) => entry.label));
         this.committed += 1;
         return results;
       } catch (error) {

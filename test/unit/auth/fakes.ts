@@ -1,9 +1,8 @@
 /**
- * In-memory stand-ins for the accounts repositories and collaborators. A fake statement is
- * a closure returning how many rows it changed; the fake unit of work runs a batch's
- * closures in order and records each commit, so tests can assert what was written together.
+ * In-memory stand-ins for the accounts repositories and collaborators. Their statements are
+ * labelled, so tests can assert what the shared FakeUnitOfWork committed together.
  */
-import type { Statement, UnitOfWork, UnitOfWorkFactory } from "../../../src/db/unit-of-work";
+import type { Statement } from "../../../src/db/unit-of-work";
 import type {
   RefreshTokenRecord,
   RefreshTokensRepository,
@@ -21,33 +20,14 @@ import type { Clock } from "../../../src/lib/clock";
 import { RateLimitedError } from "../../../src/lib/errors";
 import type { PageRequest } from "../../../src/lib/pagination";
 import type { RateLimiter } from "../../../src/lib/rate-limit";
+import { changed, FakeUnitOfWork, fakeStatement } from "../fake-unit-of-work";
 
-type FakeStatement = { label: string; run: () => number };
-
-export function fakeStatement(label: string, run: () => number): Statement {
-  return { label, run } as unknown as Statement;
+/** A statement whose step returns the number of rows it changed, as D1 reports it. */
+export function labelledStatement(label: string, run: () => number): Statement {
+  return fakeStatement(() => changed(run()), label);
 }
 
-export class FakeUnitOfWork implements UnitOfWorkFactory {
-  /** Labels of the statements of each commit, in order. */
-  readonly commits: string[][] = [];
-
-  begin(): UnitOfWork {
-    const statements: FakeStatement[] = [];
-    const commits = this.commits;
-    const work: UnitOfWork = {
-      add(...added: Statement[]) {
-        statements.push(...(added as unknown as FakeStatement[]));
-        return work as never;
-      },
-      async commit() {
-        commits.push(statements.map((statement) => statement.label));
-        return statements.map((statement) => ({ meta: { changes: statement.run() } }));
-      },
-    };
-    return work;
-  }
-}
+export { FakeUnitOfWork };
 
 export class FakeClock implements Clock {
   constructor(private current = new Date("2026-11-21T10:00:00.000Z")) {}
@@ -120,7 +100,7 @@ export class FakeUsersRepository implements UsersRepository {
     return "created" as const;
   }
   update(id: string, changes: UserChanges): Statement {
-    return fakeStatement(`users.update:${Object.keys(changes).sort().join(",")}`, () => {
+    return labelledStatement(`users.update:${Object.keys(changes).sort().join(",")}`, () => {
       const row = this.rows.get(id);
       if (!row) return 0;
       this.rows.set(id, { ...row, ...changes });
@@ -151,13 +131,13 @@ export class FakeRefreshTokens implements RefreshTokensRepository {
     return row ? { ...row } : null;
   }
   insert(record: RefreshTokenRecord): Statement {
-    return fakeStatement("refresh_tokens.insert", () => {
+    return labelledStatement("refresh_tokens.insert", () => {
       this.rows.set(record.id, { ...record });
       return 1;
     });
   }
   claim(id: string, at: string): Statement {
-    return fakeStatement("refresh_tokens.claim", () => {
+    return labelledStatement("refresh_tokens.claim", () => {
       this.beforeClaim?.();
       const row = this.rows.get(id);
       if (!row || row.usedAt || row.revokedAt) return 0;
@@ -172,15 +152,15 @@ export class FakeRefreshTokens implements RefreshTokensRepository {
     return this.revokeWhere("refresh_tokens.revoke_user", (row) => row.userId === userId, at);
   }
   private revokeWhere(label: string, match: (row: RefreshTokenRecord) => boolean, at: string) {
-    return fakeStatement(label, () => {
-      let changed = 0;
+    return labelledStatement(label, () => {
+      let count = 0;
       for (const row of this.rows.values()) {
         if (match(row) && !row.revokedAt) {
           row.revokedAt = at;
-          changed += 1;
+          count += 1;
         }
       }
-      return changed;
+      return count;
     });
   }
   async deleteExpired(now: string) {
@@ -196,7 +176,7 @@ export class FakeResetTokens implements ResetTokensRepository {
     return row ? { ...row } : null;
   }
   insert(record: ResetTokenRecord): Statement {
-    return fakeStatement("password_reset_tokens.insert", () => {
+    return labelledStatement("password_reset_tokens.insert", () => {
       this.rows.set(record.id, { ...record });
       return 1;
     });
@@ -208,15 +188,15 @@ export class FakeResetTokens implements ResetTokensRepository {
     return true;
   }
   consumeAllForUser(userId: string, at: string): Statement {
-    return fakeStatement("password_reset_tokens.consume_user", () => {
-      let changed = 0;
+    return labelledStatement("password_reset_tokens.consume_user", () => {
+      let count = 0;
       for (const row of this.rows.values()) {
         if (row.userId === userId && !row.usedAt) {
           row.usedAt = at;
-          changed += 1;
+          count += 1;
         }
       }
-      return changed;
+      return count;
     });
   }
   async deleteExpired(now: string) {

@@ -8,7 +8,7 @@ import {
 import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service";
 import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
 import type { Logger } from "../../../src/lib/logger";
-import { fakeStatement } from "../auth/fakes";
+import { labelledStatement } from "../auth/fakes";
 
 export class FakeOutbox implements OutboxRepository {
   readonly rows = new Map<string, OutboxRecord>();
@@ -27,7 +27,7 @@ export class FakeOutbox implements OutboxRepository {
   }
 
   insert(record: NewOutboxRecord): Statement {
-    return fakeStatement("mail_outbox.insert", () => {
+    return labelledStatement("mail_outbox.insert", () => {
       this.add(record);
       return 1;
     });

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Statement } from "../../../src/db/unit-of-work";
 import { UsersService } from "../../../src/domains/users/users.service";
 import { AppError } from "../../../src/lib/errors";
-import { FakeClock, FakeUnitOfWork, FakeUsersRepository, fakeStatement } from "../auth/fakes";
+import { FakeClock, FakeUnitOfWork, FakeUsersRepository, labelledStatement } from "../auth/fakes";
 
 class FakeSessions {
   readonly revoked: string[] = [];
   revokeAllForUser(userId: string): Statement {
-    return fakeStatement("sessions.revoke_user", () => {
+    return labelledStatement("sessions.revoke_user", () => {
       this.revoked.push(userId);
       return 1;
     });
