@@ -31,14 +31,18 @@ const currency = z
   .openapi({ example: "USD", description: "ISO 4217 currency code" });
 const stock = z.number().int().min(0).max(1_000_000).openapi({ example: 42 });
 
-const PRODUCT_EXAMPLE = {
-  id: EXAMPLE_ID,
+const NEW_PRODUCT_EXAMPLE = {
   sku: "MUG-BLUE-001",
   name: "Blue mug",
   description: "A 350 ml stoneware mug, dishwasher safe.",
   price_cents: 1250,
   currency: "USD",
   stock: 42,
+};
+
+const PRODUCT_EXAMPLE = {
+  id: EXAMPLE_ID,
+  ...NEW_PRODUCT_EXAMPLE,
   created_at: "2026-11-21T10:00:00.000Z",
   updated_at: "2026-11-21T10:00:00.000Z",
   version: 1,
@@ -70,15 +74,6 @@ const productFields = {
   price_cents: priceCents,
   currency: currency.default("USD"),
   stock,
-};
-
-const NEW_PRODUCT_EXAMPLE = {
-  sku: "MUG-BLUE-001",
-  name: "Blue mug",
-  description: "A 350 ml stoneware mug, dishwasher safe.",
-  price_cents: 1250,
-  currency: "USD",
-  stock: 42,
 };
 
 export const ProductCreateSchema = z
