@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
@@ -7,7 +8,7 @@ import {
 import { users } from "../../../src/domains/users/users.table";
 import { db, expectProblem, login } from "../../helpers/auth";
 import { createUser, unique, uniqueIp } from "../../helpers/factories";
-import { api, json } from "../../helpers/http";
+import { api, BASE, json } from "../../helpers/http";
 
 const PASSWORD = "correct-horse-battery";
 
@@ -109,6 +110,52 @@ describe("POST /api/v1/auth/login", () => {
     expect(res.status).toBe(200);
     const pair = await json<{ access_token: string }>(res);
     expect((await api("/api/v1/users/me", { token: pair.access_token })).status).toBe(200);
+  });
+
+  describe("with a multipart form (curl -F), which the form validator also accepts", () => {
+    /** The runtime sets `multipart/form-data; boundary=...` for a FormData body. */
+    function multipartLogin(fields: Record<string, string>): Promise<Response> {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      return exports.default.fetch(
+        new Request(`${BASE}/api/v1/auth/login`, {
+          method: "POST",
+          body: form,
+          headers: { "CF-Connecting-IP": uniqueIp() },
+        }),
+      );
+    }
+
+    it("logs in like the urlencoded form", async () => {
+      const user = await createUser({ password: PASSWORD });
+      const res = await multipartLogin({ username: user.email, password: PASSWORD });
+      expect(res.status).toBe(200);
+      const pair = await json<{ access_token: string }>(res);
+      expect((await api("/api/v1/users/me", { token: pair.access_token })).status).toBe(200);
+    });
+
+    it("answers 401 invalid_credentials for a wrong password or an unknown email", async () => {
+      const user = await createUser({ password: PASSWORD });
+      await expectProblem(
+        await multipartLogin({ username: user.email, password: "not-the-password" }),
+        401,
+        "invalid_credentials",
+      );
+      await expectProblem(
+        await multipartLogin({ username: `${unique("nobody")}@example.com`, password: PASSWORD }),
+        401,
+        "invalid_credentials",
+      );
+    });
+
+    it("answers 422 for JSON field names or a missing username, never 500", async () => {
+      await expectProblem(
+        await multipartLogin({ email: "a@example.com", password: "x" }),
+        422,
+        "validation_failed",
+      );
+      await expectProblem(await multipartLogin({ password: "x" }), 422, "validation_failed");
+    });
   });
 
   it("answers the same 401 invalid_credentials for an unknown email and a wrong password", async () => {
