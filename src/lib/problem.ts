@@ -77,7 +77,12 @@ export function internalProblem(requestId: string): Problem {
 /** Headers some statuses require: WWW-Authenticate on 401, Allow on 405, Retry-After on 429. */
 function headersFor(error: AppError): Record<string, string> {
   if (error.kind === "unauthenticated") {
-    return { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' };
+    // RFC 6750 §3.1: the error attribute only when a token was sent and refused.
+    const challenge =
+      error.code === "invalid_token"
+        ? 'Bearer realm="api", error="invalid_token"'
+        : 'Bearer realm="api"';
+    return { "WWW-Authenticate": challenge };
   }
   if (error instanceof MethodNotAllowedError) return { Allow: error.allow.join(", ") };
   if (error instanceof RateLimitedError) return { "Retry-After": String(error.retryAfterSeconds) };

@@ -4,7 +4,8 @@ import type { Principal, Role } from "../domains/auth/auth.principal";
 import type { AppEnv } from "../env";
 import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 6750 b64token; the scheme is case-insensitive (RFC 9110 §11.1), so `bearer` works too. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 function bearerToken(header: string | undefined): string {
   if (!header)
