@@ -1,5 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { type AuthLevel, authMiddleware } from "../middleware/auth";
+import { acceptOnly, refuseBody } from "../middleware/media-type";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429;
@@ -69,6 +70,9 @@ export function documentedProblem(status: ErrorStatus | 500 | 503, codes: string
   };
 }
 
+/** Methods whose requests can carry a body; a GET's body is ignored, as HTTP intends. */
+const WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
+
 type DefineRouteConfig = RouteConfig & {
   auth?: AuthLevel;
   errors?: ErrorCodes;
@@ -91,13 +95,23 @@ export function defineRoute<R extends DefineRouteConfig>(
   if (request?.params || request?.query || request?.headers || request?.body) {
     implied[422] = ["validation_failed"];
   }
+  const takesBody = WRITE_METHODS.has(route.method);
+  const bodyGuard = request?.body
+    ? acceptOnly(Object.keys(request.body.content))
+    : takesBody
+      ? refuseBody
+      : null;
   if (request?.body) {
     // A body that offers several media types (login: JSON or form) sets `required: false`:
     // @hono/zod-openapi then validates each only when its Content-Type is sent.
     request.body.required ??= true;
+  }
+  if (bodyGuard) {
+    // A body-less write still answers a stray body: not JSON 415, malformed 400, fields 422.
     implied[400] = ["malformed_json"];
     implied[413] = ["payload_too_large"];
     implied[415] = ["unsupported_media_type"];
+    implied[422] = ["validation_failed"];
   }
   if (auth) implied[401] = ["unauthenticated", "invalid_token"];
   if (auth === "admin") implied[403] = ["forbidden"];
@@ -114,6 +128,7 @@ export function defineRoute<R extends DefineRouteConfig>(
 
   const middleware = [
     ...(auth ? authMiddleware(auth) : []),
+    ...(bodyGuard ? [bodyGuard] : []),
     ...(route.middleware ? [route.middleware].flat() : []),
   ];
   // Typed as the declared route: handlers are checked against the responses a route

@@ -50,6 +50,11 @@ describe("unknown paths and methods", () => {
     await expectProblem(await api("/no-such-page"), 404, "not_found");
   });
 
+  it("a trailing slash is another path: 404, not a 405 that allows the very method sent", async () => {
+    await expectProblem(await api("/health/"), 404, "not_found");
+    await expectProblem(await api("/api/v1/products/"), 404, "not_found");
+  });
+
   it("a method the path does not serve is a 405 problem with Allow", async () => {
     const res = await api("/health", { method: "DELETE" });
     await expectProblem(res, 405, "method_not_allowed");
@@ -173,6 +178,80 @@ describe("routes that accept JSON or a form (like login)", () => {
   it("rejects another content type with 415", async () => {
     const res = await send(app, "/api/v1/_probe-form", jsonPost("name=Mug", "text/plain"));
     await expectProblem(res, 415, "unsupported_media_type");
+  });
+});
+
+describe("media types are matched exactly", () => {
+  it.each([
+    "application/vnd.api+json",
+    "application/merge-patch+json",
+    "application/problem+json",
+    "text/json",
+  ])("%s is a 415 on a JSON operation", async (contentType) => {
+    const res = await send(
+      app,
+      "/api/v1/_probe",
+      jsonPost('{"name":"a","quantity":1}', contentType),
+    );
+    await expectProblem(res, 415, "unsupported_media_type");
+  });
+
+  it("parameters do not matter: application/json; charset=utf-8 is JSON", async () => {
+    const res = await send(
+      app,
+      "/api/v1/_probe",
+      jsonPost('{"name":"a","quantity":1}', "application/json; charset=utf-8"),
+    );
+    expect(res.status).toBe(200);
+  });
+
+  it("multipart is a 415 where only a urlencoded form is declared, and the detail names both types", async () => {
+    const form = new FormData();
+    form.set("name", "a");
+    form.set("quantity", "1");
+    const res = await send(app, "/api/v1/_probe-form", { method: "POST", body: form });
+    const problem = await expectProblem(res, 415, "unsupported_media_type");
+    expect(problem.detail).toContain("application/json");
+    expect(problem.detail).toContain("application/x-www-form-urlencoded");
+  });
+});
+
+describe("a write that takes no body", () => {
+  const action = (init: RequestInit) =>
+    send(app, "/api/v1/_probe-action", { method: "POST", ...init });
+
+  it("accepts no body, an empty body or {}", async () => {
+    expect((await action({})).status).toBe(204);
+    expect((await action({ body: "" })).status).toBe(204);
+    expect(
+      (await action({ body: "{}", headers: { "Content-Type": "application/json" } })).status,
+    ).toBe(204);
+  });
+
+  it("refuses fields (422 naming each), other media types (415) and malformed JSON (400)", async () => {
+    const fields = await action({
+      body: '{"reason":"x"}',
+      headers: { "Content-Type": "application/json" },
+    });
+    const problem = await expectProblem(fields, 422, "validation_failed");
+    expect(problem.errors).toEqual([
+      { path: "reason", message: "Unknown field 'reason'", code: "unrecognized_keys" },
+    ]);
+    await expectProblem(
+      await action({ body: "reason=x", headers: { "Content-Type": "text/plain" } }),
+      415,
+      "unsupported_media_type",
+    );
+    await expectProblem(
+      await action({ body: "{oops", headers: { "Content-Type": "application/json" } }),
+      400,
+      "malformed_json",
+    );
+    await expectProblem(
+      await action({ body: "[]", headers: { "Content-Type": "application/json" } }),
+      422,
+      "validation_failed",
+    );
   });
 });
 

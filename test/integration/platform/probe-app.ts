@@ -61,6 +61,15 @@ export function createProbeApp() {
       return c.json(body, 200);
     },
   );
+  // A write that takes no body, like POST /orders/{id}/cancel.
+  app.openapi(
+    defineRoute({
+      method: "post",
+      path: "/api/v1/_probe-action",
+      responses: { 204: { description: "Done" } },
+    }),
+    (c) => c.body(null, 204),
+  );
   app.openapi(
     defineRoute({
       method: "get",
