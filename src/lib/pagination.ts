@@ -12,12 +12,19 @@ import { ValidationError } from "./errors";
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+/**
+ * A whole-number query parameter written as plain digits. `z.coerce` would also take `1e2`,
+ * `0x5`, ` 5 ` and `` (as 0); those are a 422 here.
+ */
+export function wholeNumberQuery<T extends z.ZodNumber>(schema: T) {
+  return z.preprocess(
+    (value) => (typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : value),
+    schema,
+  );
+}
+
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
+  limit: wholeNumberQuery(z.number().int().min(1).max(MAX_PAGE_SIZE))
     .default(DEFAULT_PAGE_SIZE)
     .openapi({ param: { description: "Page size, 1..100" }, example: 20 }),
   cursor: z
@@ -139,3 +146,15 @@ export const booleanQuery = z.enum(["true", "false"]).transform((value) => value
 export function containsQuery(description: string, example: string) {
   return z.string().trim().min(1).max(100).optional().openapi({ param: { description }, example });
 }
+
+/**
+ * `sort` for lists with one order, newest first: documented, and anything else is a 422
+ * like on every list (a sort that is silently ignored would look like a bug in the data).
+ */
+export const newestFirstSort = z
+  .enum(["-created_at"])
+  .optional()
+  .openapi({
+    param: { description: "Only `-created_at` (newest first, the default)" },
+    example: "-created_at",
+  });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
+import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
 import { duplicateProductErrors, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "./orders.pricing";
 
 const ORDER_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
@@ -102,10 +102,15 @@ const statusFilter = z
   .optional()
   .openapi({ param: { description: "Only orders in this status" }, example: "placed" });
 
-export const UserOrderListQuery = z.object({ ...PageQuerySchema.shape, status: statusFilter });
+export const UserOrderListQuery = z.object({
+  ...PageQuerySchema.shape,
+  sort: newestFirstSort,
+  status: statusFilter,
+});
 
 export const OrderListQuery = z.object({
   ...PageQuerySchema.shape,
+  sort: newestFirstSort,
   status: statusFilter,
   user_id: z
     .uuid()

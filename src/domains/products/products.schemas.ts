@@ -4,6 +4,7 @@ import {
   containsQuery,
   PageQuerySchema,
   pageResponseSchema,
+  wholeNumberQuery,
 } from "../../lib/pagination";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
@@ -113,8 +114,8 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 const filterFields = {
   q: containsQuery("Name or SKU contains (case-insensitive)", "mug"),
-  min_price_cents: z.coerce.number().int().min(0).optional().openapi({ example: 500 }),
-  max_price_cents: z.coerce.number().int().min(0).optional().openapi({ example: 5000 }),
+  min_price_cents: wholeNumberQuery(z.number().int().min(0)).optional().openapi({ example: 500 }),
+  max_price_cents: wholeNumberQuery(z.number().int().min(0)).optional().openapi({ example: 5000 }),
   in_stock: booleanQuery
     .optional()
     .openapi({ param: { description: "true: stock > 0; false: stock = 0" }, example: "true" }),

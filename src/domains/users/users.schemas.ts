@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import {
   booleanQuery,
   containsQuery,
+  newestFirstSort,
   PageQuerySchema,
   pageResponseSchema,
 } from "../../lib/pagination";
@@ -115,6 +116,7 @@ export const UserIdParamsSchema = z.object({
 });
 
 export const ListUsersQuerySchema = PageQuerySchema.extend({
+  sort: newestFirstSort,
   role: RoleSchema.optional().openapi({ param: { description: "Only this role" } }),
   tier: TierSchema.optional().openapi({ param: { description: "Only this tier" } }),
   is_active: booleanQuery.optional().openapi({

@@ -66,3 +66,16 @@ describe("503 in the document", () => {
     expect(document.paths["/health/ready"]?.get?.responses["503"]).toBeDefined();
   });
 });
+
+describe("query parameters in the document", () => {
+  it("limit is an integer 1..100 with default 20, though it arrives as text", async () => {
+    type Param = { name: string; in: string; schema: Record<string, unknown> };
+    const document = await json<{ paths: Record<string, Record<string, { parameters: Param[] }>> }>(
+      await api("/api/v1/openapi.json"),
+    );
+    const limit = document.paths["/api/v1/products"]?.get?.parameters.find(
+      (p) => p.name === "limit",
+    );
+    expect(limit?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 20 });
+  });
+});
