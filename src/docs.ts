@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
+import { NotFoundError } from "./lib/errors";
 import { documentedProblem } from "./lib/openapi";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -150,7 +151,19 @@ const DOCS_PAGE = `<!doctype html>
 `;
 
 /** The interactive reference; its scripts are served by this Worker's static assets. */
-export const docsRoutes = new Hono<AppEnv>().get(DOCS_PATH, (c) => {
-  c.header("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
-  return c.html(DOCS_PAGE);
-});
+export const docsRoutes = new Hono<AppEnv>()
+  .get(DOCS_PATH, (c) => {
+    c.header("Content-Security-Policy", DOCS_CONTENT_SECURITY_POLICY);
+    return c.html(DOCS_PAGE);
+  })
+  // The Worker runs first for every request (wrangler.toml `run_worker_first`), so the
+  // page's scripts get the same middleware as the API: X-Request-Id, security headers,
+  // request log. The asset's own headers (ETag, caching, public/_headers) are kept.
+  .get(`${DOCS_PATH}/*`, async (c) => {
+    const asset = await c.env.ASSETS?.fetch(c.req.raw);
+    if (!asset || asset.status === 404) {
+      throw new NotFoundError("not_found", `No asset at ${c.req.path}`);
+    }
+    // Responses from a binding have immutable headers; middleware must be able to add its own.
+    return new Response(asset.body, asset);
+  });

@@ -53,8 +53,8 @@ describe("GET /docs", () => {
   });
 });
 
-// Workers static assets serve these before the Worker runs; public/_headers gives them the
-// same security headers. (npm test copies the vendor bundle first: pretest.)
+// The Worker serves these from ASSETS (run_worker_first); public/_headers puts the security
+// headers on the files themselves as well. (npm test copies the vendor bundle first: pretest.)
 describe("docs static assets", () => {
   const asset = (path: string) => {
     if (!env.ASSETS) throw new Error("the ASSETS binding is missing (wrangler.toml [assets])");
@@ -74,6 +74,26 @@ describe("docs static assets", () => {
       await res.body?.cancel();
     },
   );
+
+  it.each([DOCS_INIT_PATH, SCALAR_BUNDLE_PATH])(
+    "%s through the Worker carries X-Request-Id and the security headers",
+    async (path) => {
+      const res = await api(path, { headers: { "X-Request-Id": "asset-check-1" } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toMatch(/^(text|application)\/javascript/);
+      expect(res.headers.get("X-Request-Id")).toBe("asset-check-1");
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      await res.body?.cancel();
+    },
+  );
+
+  it("an unknown file under /docs is a 404 problem", async () => {
+    const res = await api("/docs/no-such-file.js");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(res.headers.get("X-Request-Id")).toBeTruthy();
+  });
 
   it("init.js points the reference at this API's document and keeps everything on this origin", async () => {
     const script = await (await asset(DOCS_INIT_PATH)).text();
