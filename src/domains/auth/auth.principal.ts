@@ -7,4 +7,10 @@ export type Principal = {
   email: string;
   role: Role;
   tier: Tier;
+  /**
+   * The session (refresh token family) the access token was issued for, from its `sid`
+   * claim. Absent for a token without one (signed before the claim existed, or minted
+   * directly by a test or script): treat it as a session that cannot be told apart.
+   */
+  sessionId?: string;
 };

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lte } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { passwordResetTokens, refreshTokens } from "./auth.table";
@@ -13,6 +13,8 @@ export interface RefreshTokensRepository {
   claim(id: string, at: string): Statement;
   revokeFamily(familyId: string, at: string): Statement;
   revokeAllForUser(userId: string, at: string): Statement;
+  /** Revokes every family of the user but `familyId` (the caller's own session). */
+  revokeAllForUserExcept(userId: string, familyId: string, at: string): Statement;
   /** Deletes tokens expired at `now` (no longer usable, so no longer worth a reuse alarm). */
   deleteExpired(now: string): Promise<number>;
 }
@@ -74,6 +76,21 @@ export class D1RefreshTokensRepository implements RefreshTokensRepository {
         .update(refreshTokens)
         .set({ revokedAt: at })
         .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt))),
+    );
+  }
+
+  revokeAllForUserExcept(userId: string, familyId: string, at: string): Statement {
+    return asStatement(
+      this.db
+        .update(refreshTokens)
+        .set({ revokedAt: at })
+        .where(
+          and(
+            eq(refreshTokens.userId, userId),
+            ne(refreshTokens.familyId, familyId),
+            isNull(refreshTokens.revokedAt),
+          ),
+        ),
     );
   }
 

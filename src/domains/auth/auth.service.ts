@@ -87,7 +87,7 @@ export class AuthService {
       work.add(this.deps.users.setPasswordHash(user.id, upgraded, now));
     }
     await work.commit();
-    return this.tokenPair(user, session.token, now);
+    return this.tokenPair(user, session, now);
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -98,7 +98,7 @@ export class AuthService {
       await this.deps.sessions.revokeFamily(rotated.familyId, this.deps.clock.now());
       throw invalidRefreshToken("The account behind this refresh token is not active");
     }
-    return this.tokenPair(principal, rotated.token, this.deps.clock.now());
+    return this.tokenPair(principal, rotated, this.deps.clock.now());
   }
 
   logout(refreshToken: string): Promise<void> {
@@ -170,8 +170,17 @@ export class AuthService {
       .commit();
   }
 
-  /** Needs the current password; revokes every session of the account. */
-  async changePassword(userId: string, currentPassword: string, newPassword: string) {
+  /**
+   * Needs the current password. Revokes the account's other sessions in the batch that sets
+   * the hash; the caller's own (`sessionId`, from its access token) keeps working. Without a
+   * session id (a token that names none) every session is revoked.
+   */
+  async changePassword(
+    userId: string,
+    currentPassword: string,
+    newPassword: string,
+    sessionId: string | undefined,
+  ) {
     const user = await this.deps.users.findCredentialsById(userId);
     const verification = user
       ? await this.deps.hasher.verify(currentPassword, user.passwordHash)
@@ -189,7 +198,9 @@ export class AuthService {
       .begin()
       .add(
         this.deps.users.setPasswordHash(user.id, passwordHash, now),
-        this.deps.sessions.revokeAllForUser(user.id, now),
+        sessionId
+          ? this.deps.sessions.revokeAllForUserExcept(user.id, sessionId, now)
+          : this.deps.sessions.revokeAllForUser(user.id, now),
       )
       .commit();
   }
@@ -199,16 +210,18 @@ export class AuthService {
     return this.deps.resetTokens.deleteExpired(this.deps.clock.now().toISOString());
   }
 
+  /** The access token names the session (`sid`) that `session.token` belongs to. */
   private async tokenPair(
     user: { id: string; role: User["role"] },
-    refreshToken: string,
+    session: { token: string; familyId: string },
     now: Date,
   ): Promise<TokenPair> {
+    const claims = { sub: user.id, role: user.role, sid: session.familyId };
     return {
-      accessToken: await this.deps.accessTokens.sign({ sub: user.id, role: user.role }, now),
+      accessToken: await this.deps.accessTokens.sign(claims, now),
       tokenType: "bearer",
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      refreshToken,
+      refreshToken: session.token,
     };
   }
 }

@@ -35,6 +35,6 @@ export class Authenticator {
         "The account behind this token is not active",
       );
     }
-    return principal;
+    return claims.sid ? { ...principal, sessionId: claims.sid } : principal;
   }
 }

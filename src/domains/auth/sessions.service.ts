@@ -8,8 +8,11 @@ import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-/** A refresh token just minted: the raw value for the client, the insert for the caller's batch. */
-export type NewRefreshToken = { token: string; statement: Statement };
+/**
+ * A refresh token just minted: the raw value for the client, its family (the session, which
+ * access tokens name in `sid`) and the insert for the caller's batch.
+ */
+export type NewRefreshToken = { token: string; familyId: string; statement: Statement };
 
 export type RotatedSession = { userId: string; familyId: string; token: string };
 
@@ -87,6 +90,11 @@ export class SessionsService implements SessionRevoker {
     return this.tokens.revokeAllForUser(userId, at.toISOString());
   }
 
+  /** Every other session of the user: `familyId` (the caller's own) keeps working. */
+  revokeAllForUserExcept(userId: string, familyId: string, at: Date): Statement {
+    return this.tokens.revokeAllForUserExcept(userId, familyId, at.toISOString());
+  }
+
   /** For the cron: expired refresh tokens can never be used again. Returns how many went. */
   purgeExpired(): Promise<number> {
     return this.tokens.deleteExpired(this.clock.now().toISOString());
@@ -109,6 +117,6 @@ export class SessionsService implements SessionRevoker {
       revokedAt: null,
       createdAt: at.toISOString(),
     };
-    return { token, statement: this.tokens.insert(record) };
+    return { token, familyId, statement: this.tokens.insert(record) };
   }
 }

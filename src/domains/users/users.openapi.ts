@@ -36,7 +36,7 @@ export const changePassword = defineRoute({
   tags: ["Users"],
   summary: "Change your password",
   description:
-    "Needs the current password. Revokes every refresh token of the account (log in again for a new one); the access token in use keeps working until it expires.",
+    "Needs the current password. Revokes the refresh tokens of the account's other sessions (logins); the session of the access token used here keeps its refresh token. Access tokens already issued keep working until they expire.",
   auth: "user",
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },

@@ -20,10 +20,12 @@ export const usersRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(routes.changePassword, async (c) => {
     const body = c.req.valid("json");
+    const principal = currentPrincipal(c);
     await c.var.services.auth.changePassword(
-      currentPrincipal(c).id,
+      principal.id,
       body.current_password,
       body.new_password,
+      principal.sessionId,
     );
     return c.body(null, 204);
   })

@@ -11,7 +11,7 @@ import {
   refreshTokensOf,
 } from "../../helpers/auth";
 import { createUser, loginAs, unique } from "../../helpers/factories";
-import { api } from "../../helpers/http";
+import { api, json } from "../../helpers/http";
 
 const PASSWORD = "correct-horse-battery";
 const NEW_PASSWORD = "a-brand-new-password";
@@ -170,17 +170,45 @@ describe("POST /api/v1/users/me/password", () => {
     return api("/api/v1/users/me/password", { method: "POST", token, body });
   }
 
-  it("changes the password and revokes the account's refresh tokens", async () => {
+  it("changes the password, keeps the caller's session and revokes the others", async () => {
     const user = await createUser({ password: PASSWORD });
-    const session = await loginAs(user);
-    const res = await changePassword(session.access_token, {
+    const a = await loginAs(user);
+    const b = await loginAs(user);
+    const res = await changePassword(a.access_token, {
       current_password: PASSWORD,
       new_password: NEW_PASSWORD,
     });
     expect(res.status).toBe(204);
-    await expectProblem(await refresh(session.refresh_token), 401, "invalid_refresh_token");
+    await expectProblem(await refresh(b.refresh_token), 401, "invalid_refresh_token");
+    const next = await refresh(a.refresh_token);
+    expect(next.status).toBe(200);
     expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
     await expectProblem(await login(user.email, PASSWORD), 401, "invalid_credentials");
+
+    // An access token from a refresh names the same session: it survives a second change too.
+    const c = await loginAs({ email: user.email, password: NEW_PASSWORD });
+    const refreshed = await json<{ access_token: string; refresh_token: string }>(next);
+    const again = await changePassword(refreshed.access_token, {
+      current_password: NEW_PASSWORD,
+      new_password: PASSWORD,
+    });
+    expect(again.status).toBe(204);
+    expect((await refresh(refreshed.refresh_token)).status).toBe(200);
+    await expectProblem(await refresh(c.refresh_token), 401, "invalid_refresh_token");
+  });
+
+  it("revokes every session when the access token names none (minted before sessions were)", async () => {
+    const user = await createUser({ password: PASSWORD });
+    const a = await loginAs(user);
+    const b = await loginAs(user);
+    // The factory's token has no sid claim, like the tokens issued before it existed.
+    const res = await changePassword(user.token, {
+      current_password: PASSWORD,
+      new_password: NEW_PASSWORD,
+    });
+    expect(res.status).toBe(204);
+    await expectProblem(await refresh(a.refresh_token), 401, "invalid_refresh_token");
+    await expectProblem(await refresh(b.refresh_token), 401, "invalid_refresh_token");
   });
 
   it("answers 400 invalid_password for a wrong current password and changes nothing", async () => {

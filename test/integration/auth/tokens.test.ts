@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { SignJWT } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { expectProblem, refresh, refreshTokensOf } from "../../helpers/auth";
 import { accessTokens, createUser, loginAs } from "../../helpers/factories";
@@ -86,6 +86,16 @@ describe("POST /api/v1/auth/refresh", () => {
     await expectProblem(await refresh("not-a-token-we-issued"), 401, "invalid_refresh_token");
     const res = await api("/api/v1/auth/refresh", { method: "POST", body: {} });
     await expectProblem(res, 422, "validation_failed");
+  });
+
+  it("issues access tokens naming the login's session (its family) at login and refresh", async () => {
+    const { user, pair } = await loggedInUser();
+    const [row] = await refreshTokensOf(user.id);
+    expect(decodeJwt(pair.access_token).sid).toBe(row?.familyId);
+    const next = await json<Pair>(await refresh(pair.refresh_token));
+    expect(decodeJwt(next.access_token).sid).toBe(row?.familyId);
+    const other = await loginAs(user);
+    expect(decodeJwt(other.access_token).sid).not.toBe(row?.familyId);
   });
 
   it("stores only hashes of refresh tokens", async () => {

@@ -107,15 +107,17 @@ describe("AuthService.register", () => {
 });
 
 describe("AuthService.login", () => {
-  it("issues a verifiable access token and starts a session", async () => {
+  it("issues a verifiable access token naming the session it starts", async () => {
     const { auth, refreshTokens } = setup();
     const pair = await auth.login(credentials("ADA@example.com", "ada-password"));
     expect(pair).toMatchObject({ tokenType: "bearer", expiresIn: 900 });
+    expect(refreshTokens.rows.size).toBe(1);
+    const [session] = [...refreshTokens.rows.values()];
     expect(await accessTokens.verify(pair.accessToken)).toEqual({
       sub: "user-ada",
       role: "customer",
+      sid: session?.familyId,
     });
-    expect(refreshTokens.rows.size).toBe(1);
   });
 
   it("answers invalid_credentials for an unknown email after a dummy verification", async () => {
@@ -177,6 +179,15 @@ describe("AuthService.refresh", () => {
     usersRepo.add({ ...(usersRepo.rows.get("user-ada") ?? { id: "", email: "" }), role: "admin" });
     const next = await auth.refresh(pair.refreshToken);
     expect((await accessTokens.verify(next.accessToken)).role).toBe("admin");
+  });
+
+  it("keeps naming the login's session in the access tokens it issues", async () => {
+    const { auth } = setup();
+    const pair = await auth.login(credentials("ada@example.com", "ada-password"));
+    const { sid } = await accessTokens.verify(pair.accessToken);
+    const next = await auth.refresh(pair.refreshToken);
+    expect(sid).toEqual(expect.any(String));
+    expect((await accessTokens.verify(next.accessToken)).sid).toBe(sid);
   });
 
   it("refuses a deactivated user and revokes the family", async () => {
@@ -276,17 +287,41 @@ describe("AuthService password reset", () => {
 });
 
 describe("AuthService.changePassword", () => {
+  const login = (ctx: ReturnType<typeof setup>) =>
+    ctx.auth.login(credentials("ada@example.com", "ada-password"));
+
   it("needs the current password", async () => {
     const { auth, usersRepo } = setup();
-    const error = await errorOf(auth.changePassword("user-ada", "wrong", "new-password-1"));
+    const error = await errorOf(
+      auth.changePassword("user-ada", "wrong", "new-password-1", undefined),
+    );
     expect(error.code).toBe("invalid_password");
     expect(usersRepo.rows.get("user-ada")?.passwordHash).toBe("hash:ada-password");
   });
 
-  it("sets the new password and revokes every session in one batch", async () => {
+  it("keeps the caller's session and revokes the others, in the batch that sets the hash", async () => {
+    const ctx = setup();
+    const mine = await login(ctx);
+    const other = await login(ctx);
+    const { sid } = await accessTokens.verify(mine.accessToken);
+    await ctx.auth.changePassword("user-ada", "ada-password", "new-password-1", sid);
+    expect(ctx.uow.commits.at(-1)).toEqual([
+      "users.update:passwordHash,updatedAt",
+      "refresh_tokens.revoke_user_except",
+    ]);
+    expect(ctx.usersRepo.rows.get("user-ada")?.passwordHash).toBe("hash:new-password-1");
+    await expect(ctx.auth.refresh(mine.refreshToken)).resolves.toMatchObject({
+      tokenType: "bearer",
+    });
+    expect((await errorOf(ctx.auth.refresh(other.refreshToken))).code).toBe(
+      "invalid_refresh_token",
+    );
+  });
+
+  it("revokes every session in one batch when the access token names none", async () => {
     const { auth, uow, refreshTokens } = setup();
     await auth.login(credentials("ada@example.com", "ada-password"));
-    await auth.changePassword("user-ada", "ada-password", "new-password-1");
+    await auth.changePassword("user-ada", "ada-password", "new-password-1", undefined);
     expect(uow.commits.at(-1)).toEqual([
       "users.update:passwordHash,updatedAt",
       "refresh_tokens.revoke_user",

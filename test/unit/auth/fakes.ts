@@ -151,6 +151,13 @@ export class FakeRefreshTokens implements RefreshTokensRepository {
   revokeAllForUser(userId: string, at: string): Statement {
     return this.revokeWhere("refresh_tokens.revoke_user", (row) => row.userId === userId, at);
   }
+  revokeAllForUserExcept(userId: string, familyId: string, at: string): Statement {
+    return this.revokeWhere(
+      "refresh_tokens.revoke_user_except",
+      (row) => row.userId === userId && row.familyId !== familyId,
+      at,
+    );
+  }
   private revokeWhere(label: string, match: (row: RefreshTokenRecord) => boolean, at: string) {
     return labelledStatement(label, () => {
       let count = 0;

@@ -119,6 +119,44 @@ describe("SessionsService", () => {
     expect(uow.commits).toHaveLength(commits);
   });
 
+  it("start names the new family, a fresh one per login", async () => {
+    const { tokens, sessions, clock, uow } = setup();
+    const first = await sessions.start("user-1", clock.now());
+    const second = await sessions.start("user-1", clock.now());
+    await uow.begin().add(first.statement, second.statement).commit();
+    expect(first.familyId).not.toBe(second.familyId);
+    const families = [...tokens.rows.values()].map((row) => row.familyId).sort();
+    expect(families).toEqual([first.familyId, second.familyId].sort());
+  });
+
+  it("revokeAllForUserExcept keeps that family of the user and revokes the others", async () => {
+    const { tokens, uow, clock, sessions } = setup();
+    const start = async (userId: string) => {
+      const started = await sessions.start(userId, clock.now());
+      await uow.begin().add(started.statement).commit();
+      return started;
+    };
+    const kept = await start("user-1");
+    const other = await start("user-1");
+    await start("user-2");
+    await uow
+      .begin()
+      .add(sessions.revokeAllForUserExcept("user-1", kept.familyId, clock.now()))
+      .commit();
+    expect(uow.commits.at(-1)).toEqual(["refresh_tokens.revoke_user_except"]);
+    const rows = [...tokens.rows.values()];
+    const revoked = (familyOrUser: string) =>
+      rows
+        .filter((row) => row.familyId === familyOrUser || row.userId === familyOrUser)
+        .map((row) => row.revokedAt !== null);
+    expect(revoked(kept.familyId)).toEqual([false]);
+    expect(revoked(other.familyId)).toEqual([true]);
+    expect(revoked("user-2")).toEqual([false]);
+    // The kept family still rotates; the other does not.
+    await expect(sessions.rotate(kept.token)).resolves.toMatchObject({ familyId: kept.familyId });
+    expect(await codeOf(sessions.rotate(other.token))).toBe("invalid_refresh_token");
+  });
+
   it("revokeAllForUser revokes every family of that user only", async () => {
     const { tokens, uow, clock, sessions, login } = setup();
     await login("user-1");
