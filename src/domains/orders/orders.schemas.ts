@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { idInput } from "../../lib/ids";
 import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
 import { duplicateProductErrors, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "./orders.pricing";
 
@@ -68,7 +69,7 @@ export const PlaceOrderSchema = z
     items: z
       .array(
         z.strictObject({
-          product_id: z.uuid().openapi({ example: PRODUCT_ID }),
+          product_id: idInput().openapi({ example: PRODUCT_ID }),
           quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).openapi({ example: 2 }),
         }),
       )
@@ -91,8 +92,8 @@ export const PlaceOrderSchema = z
     example: { items: [{ product_id: PRODUCT_ID, quantity: 2 }] },
   });
 
-const orderId = z.uuid().openapi({ param: { name: "order_id", in: "path" }, example: ORDER_ID });
-const userId = z.uuid().openapi({ param: { name: "user_id", in: "path" }, example: USER_ID });
+const orderId = idInput().openapi({ param: { name: "order_id", in: "path" }, example: ORDER_ID });
+const userId = idInput().openapi({ param: { name: "user_id", in: "path" }, example: USER_ID });
 
 export const OrderIdParams = z.object({ order_id: orderId });
 export const UserIdParams = z.object({ user_id: userId });
@@ -112,8 +113,7 @@ export const OrderListQuery = z.object({
   ...PageQuerySchema.shape,
   sort: newestFirstSort,
   status: statusFilter,
-  user_id: z
-    .uuid()
+  user_id: idInput()
     .optional()
     .openapi({
       param: {

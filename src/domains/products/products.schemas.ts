@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { idInput } from "../../lib/ids";
 import {
   booleanQuery,
   containsQuery,
@@ -99,7 +100,7 @@ export const ProductPatchSchema = z
   .openapi("ProductPatch", { example: { price_cents: 990, stock: 40 } });
 
 export const ProductIdParams = z.object({
-  product_id: z.uuid().openapi({ param: { name: "product_id", in: "path" }, example: EXAMPLE_ID }),
+  product_id: idInput().openapi({ param: { name: "product_id", in: "path" }, example: EXAMPLE_ID }),
 });
 
 export const PRODUCT_SORTS = [

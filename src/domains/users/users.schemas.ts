@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { idInput } from "../../lib/ids";
 import {
   booleanQuery,
   containsQuery,
@@ -112,7 +113,7 @@ export const AdminUpdateUserSchema = z
   .openapi("AdminUpdateUser", { example: { tier: "premium" } });
 
 export const UserIdParamsSchema = z.object({
-  user_id: z.uuid().openapi({ param: { name: "user_id", in: "path" }, example: EXAMPLE_ID }),
+  user_id: idInput().openapi({ param: { name: "user_id", in: "path" }, example: EXAMPLE_ID }),
 });
 
 export const ListUsersQuerySchema = PageQuerySchema.extend({
