@@ -12,6 +12,8 @@ import {
 } from "./auth.schemas";
 
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+/** The same form as `curl -F` sends it; declared, since operations take only what they declare. */
+export const MULTIPART_CONTENT_TYPE = "multipart/form-data";
 
 const tokenPairResponse = {
   description: "An access token (15 minutes) and a refresh token (30 days, single use)",
@@ -37,8 +39,9 @@ export const login = defineRoute({
   description: [
     "Send the credentials either as JSON (`email`, `password`) or, as the OAuth2 password",
     "flow does (the docs page's Authorize button), as an `application/x-www-form-urlencoded`",
-    "form (`grant_type=password`, `username` = the email, `password`). One of the two is",
-    "required: a request without a body answers 415.",
+    "form (`grant_type=password`, `username` = the email, `password`); the same form fields",
+    "are also accepted as `multipart/form-data` (`curl -F`). One body is required: a request",
+    "without one answers 415.",
     "",
     "An unknown email and a wrong password get the same 401. At most 5 attempts per email",
     "and 20 per client IP per minute (429 with `Retry-After`).",
@@ -49,6 +52,7 @@ export const login = defineRoute({
       content: {
         ...jsonContent(LoginSchema),
         [FORM_CONTENT_TYPE]: { schema: LoginFormSchema },
+        [MULTIPART_CONTENT_TYPE]: { schema: LoginFormSchema },
       },
     },
   },

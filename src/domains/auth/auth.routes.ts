@@ -17,7 +17,7 @@ type Credentials = { email: string; password: string };
 /**
  * The credentials from whichever body the route's validators checked. The body is optional
  * with two media types (see defineRoute), so @hono/zod-openapi validates the JSON target for
- * a JSON Content-Type and the form target for a form one (urlencoded, and multipart too),
+ * a JSON Content-Type and the form target for a form one (urlencoded or multipart),
  * and records `{}` for the target it skipped. Picking the target that holds its required
  * fields, rather than testing the header again here, cannot disagree with the validators.
  */
@@ -31,8 +31,12 @@ function credentials(
   if (json.email !== undefined && json.password !== undefined) {
     return { email: json.email, password: json.password };
   }
-  // Neither was sent (no Content-Type, no body): the route needs one of the two.
-  throw new UnsupportedMediaTypeError(["application/json", routes.FORM_CONTENT_TYPE]);
+  // Neither was sent (no Content-Type, no body): the route needs one of them.
+  throw new UnsupportedMediaTypeError([
+    "application/json",
+    routes.FORM_CONTENT_TYPE,
+    routes.MULTIPART_CONTENT_TYPE,
+  ]);
 }
 
 export const authRoutes = new OpenAPIHono<AppEnv>()

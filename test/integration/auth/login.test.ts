@@ -112,7 +112,7 @@ describe("POST /api/v1/auth/login", () => {
     expect((await api("/api/v1/users/me", { token: pair.access_token })).status).toBe(200);
   });
 
-  describe("with a multipart form (curl -F), which the form validator also accepts", () => {
+  describe("with a multipart form (curl -F), declared beside the urlencoded one", () => {
     /** The runtime sets `multipart/form-data; boundary=...` for a FormData body. */
     function multipartLogin(fields: Record<string, string>): Promise<Response> {
       const form = new FormData();
