@@ -81,6 +81,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     method: "get",
     path: OPENAPI_PATH,
     tags: ["Docs"],
+    operationId: "getOpenApiDocument",
     summary: "OpenAPI document",
     description: "This OpenAPI 3.1 document, generated from the routes' Zod schemas.",
     responses: {
@@ -104,6 +105,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     method: "get",
     path: DOCS_PATH,
     tags: ["Docs"],
+    operationId: "getDocsPage",
     summary: "Interactive API reference",
     description:
       "An HTML page (Scalar) that renders this document and can send requests; Authorize logs in with the OAuth2 password flow. Its scripts are served by this Worker, not a CDN.",

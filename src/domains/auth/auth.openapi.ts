@@ -24,6 +24,7 @@ export const register = defineRoute({
   method: "post",
   path: "/auth/register",
   tags: ["Auth"],
+  operationId: "register",
   summary: "Create an account",
   description: "Creates a customer account. Log in afterwards to get tokens.",
   request: { body: { content: jsonContent(RegisterSchema) } },
@@ -35,6 +36,7 @@ export const login = defineRoute({
   method: "post",
   path: "/auth/login",
   tags: ["Auth"],
+  operationId: "login",
   summary: "Log in",
   description: [
     "Send the credentials either as JSON (`email`, `password`) or, as the OAuth2 password",
@@ -64,6 +66,7 @@ export const refresh = defineRoute({
   method: "post",
   path: "/auth/refresh",
   tags: ["Auth"],
+  operationId: "refreshTokens",
   summary: "Refresh the tokens",
   description:
     "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.",
@@ -76,6 +79,7 @@ export const logout = defineRoute({
   method: "post",
   path: "/auth/logout",
   tags: ["Auth"],
+  operationId: "logout",
   summary: "Log out",
   description:
     "Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.",
@@ -87,6 +91,7 @@ export const requestPasswordReset = defineRoute({
   method: "post",
   path: "/auth/password-reset",
   tags: ["Auth"],
+  operationId: "requestPasswordReset",
   summary: "Ask for a password reset email",
   description:
     "Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid 30 minutes is queued. At most 3 requests per email per minute.",
@@ -99,6 +104,7 @@ export const confirmPasswordReset = defineRoute({
   method: "post",
   path: "/auth/password-reset/confirm",
   tags: ["Auth"],
+  operationId: "confirmPasswordReset",
   summary: "Set a new password with a reset token",
   description:
     "Spends the token, sets the password and revokes every session of the account (log in again).",

@@ -26,6 +26,7 @@ const liveness = defineRoute({
   path: "/health",
   tags: ["Health"],
   settingsGuarded: false,
+  operationId: "getLiveness",
   summary: "Liveness",
   description: "Answers while the isolate can serve requests. Touches nothing.",
   responses: {
@@ -38,6 +39,7 @@ const readiness = defineRoute({
   path: "/health/ready",
   tags: ["Health"],
   settingsGuarded: false,
+  operationId: "getReadiness",
   summary: "Readiness",
   description:
     "Ready when D1 answers, every migration bundled with this Worker is applied and the settings are valid. Otherwise 503 naming each failed check in `errors`.",

@@ -21,6 +21,7 @@ export const placeOrder = defineRoute({
   method: "post",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "placeOrder",
   summary: "Place an order",
   description: [
     "Reserves the stock of every line and records the order in one atomic write: all or nothing, and concurrent orders can never oversell (the loser gets 409 `out_of_stock` naming each short product).",
@@ -52,6 +53,7 @@ export const listOrders = defineRoute({
   method: "get",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "listOrders",
   summary: "List orders",
   description:
     'Newest first, cursor-paginated. Customers get their own orders; admins get every order, or one user\'s with `user_id`. Filter `status`. A `Link: rel="next"` header accompanies `next_cursor`.',
@@ -71,6 +73,7 @@ export const getOrder = defineRoute({
   method: "get",
   path: ITEM,
   tags: TAGS,
+  operationId: "getOrder",
   summary: "Get an order",
   description: "Your own order (admins: any). Someone else's order is 404.",
   auth: "user",
@@ -83,6 +86,7 @@ export const cancelOrder = defineRoute({
   method: "post",
   path: `${ITEM}/cancel`,
   tags: TAGS,
+  operationId: "cancelOrder",
   summary: "Cancel an order",
   description:
     "Owner or admin, only from `placed`. The stock comes back in the same atomic write as the status change, exactly once even when cancels race.",
@@ -96,6 +100,7 @@ export const fulfillOrder = defineRoute({
   method: "post",
   path: `${ITEM}/fulfill`,
   tags: TAGS,
+  operationId: "fulfillOrder",
   summary: "Fulfil an order",
   description: "Admins only, only from `placed`.",
   auth: "admin",
@@ -108,6 +113,7 @@ export const listUserOrders = defineRoute({
   method: "get",
   path: "/users/{user_id}/orders",
   tags: TAGS,
+  operationId: "listUserOrders",
   summary: "List a user's orders",
   description: "Admins only. Same page shape and filters as `GET /api/v1/orders`.",
   auth: "admin",

@@ -40,6 +40,7 @@ export const listProducts = defineRoute({
   method: "get",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "listProducts",
   summary: "List products",
   description:
     'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.',
@@ -59,6 +60,7 @@ export const headProducts = defineRoute({
   method: "head",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "countProducts",
   summary: "Count products",
   description:
     "No body. `X-Total-Count` is the number of catalog products matching the same filters as GET; `Last-Modified` is the latest change among them.",
@@ -81,6 +83,7 @@ export const productsOptions = defineRoute({
   method: "options",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "productsOptions",
   summary: "Methods on the product collection",
   responses: {
     204: {
@@ -94,6 +97,7 @@ export const createProduct = defineRoute({
   method: "post",
   path: COLLECTION,
   tags: TAGS,
+  operationId: "createProduct",
   summary: "Create a product",
   auth: "admin",
   request: { body: { content: jsonContent(ProductCreateSchema) } },
@@ -116,6 +120,7 @@ export const getProduct = defineRoute({
   method: "get",
   path: ITEM,
   tags: TAGS,
+  operationId: "getProduct",
   summary: "Get a product",
   description: "With `ETag`; a matching `If-None-Match` gets 304 with no body.",
   request: {
@@ -142,6 +147,7 @@ export const replaceProduct = defineRoute({
   method: "put",
   path: ITEM,
   tags: TAGS,
+  operationId: "replaceProduct",
   summary: "Replace a product",
   description:
     "Every field; omitted optional fields take their defaults. Send `If-Match` to avoid lost updates.",
@@ -161,6 +167,7 @@ export const patchProduct = defineRoute({
   method: "patch",
   path: ITEM,
   tags: TAGS,
+  operationId: "updateProduct",
   summary: "Update some fields of a product",
   auth: "admin",
   request: {
@@ -178,6 +185,7 @@ export const deleteProduct = defineRoute({
   method: "delete",
   path: ITEM,
   tags: TAGS,
+  operationId: "deleteProduct",
   summary: "Delete a product",
   description:
     "A product that appears on any order is archived instead (kept for order history, gone from the catalog).",

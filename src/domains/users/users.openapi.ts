@@ -13,6 +13,7 @@ export const getMe = defineRoute({
   method: "get",
   path: "/users/me",
   tags: ["Users"],
+  operationId: "getMe",
   summary: "Your account",
   auth: "user",
   responses: { 200: { description: "The caller", content: jsonContent(UserSchema) } },
@@ -22,6 +23,7 @@ export const updateMe = defineRoute({
   method: "patch",
   path: "/users/me",
   tags: ["Users"],
+  operationId: "updateMe",
   summary: "Update your profile",
   description:
     "Only `name` can be changed here; `role`, `tier`, `email` and `is_active` are refused (422).",
@@ -34,6 +36,7 @@ export const changePassword = defineRoute({
   method: "post",
   path: "/users/me/password",
   tags: ["Users"],
+  operationId: "changeMyPassword",
   summary: "Change your password",
   description:
     "Needs the current password. Revokes the refresh tokens of the account's other sessions (logins); the session of the access token used here keeps its refresh token. Access tokens already issued keep working until they expire.",
@@ -47,6 +50,7 @@ export const listUsers = defineRoute({
   method: "get",
   path: "/users",
   tags: ["Users"],
+  operationId: "listUsers",
   summary: "List users (admin)",
   description:
     'Newest first, cursor-paginated; filters `role`, `tier`, `is_active`, `q` (email or name contains). A `Link: rel="next"` header points at the next page.',
@@ -66,6 +70,7 @@ export const getUser = defineRoute({
   method: "get",
   path: "/users/{user_id}",
   tags: ["Users"],
+  operationId: "getUser",
   summary: "Get a user (admin)",
   auth: "admin",
   request: { params: UserIdParamsSchema },
@@ -77,6 +82,7 @@ export const updateUser = defineRoute({
   method: "patch",
   path: "/users/{user_id}",
   tags: ["Users"],
+  operationId: "updateUser",
   summary: "Update a user (admin)",
   description:
     "Set `name`, `role`, `tier` or `is_active`. Deactivating revokes the user's sessions and their access tokens stop working at once. An admin cannot demote or deactivate itself (409 `cannot_lock_self_out`).",
@@ -90,6 +96,7 @@ export const deleteUser = defineRoute({
   method: "delete",
   path: "/users/{user_id}",
   tags: ["Users"],
+  operationId: "deleteUser",
   summary: "Delete a user (admin)",
   description:
     "Deletes the account and its sessions. An admin cannot delete itself (409 `cannot_delete_self`); a user with orders cannot be deleted, so their order history survives (409 `user_has_orders`: deactivate instead).",

@@ -79,3 +79,20 @@ describe("query parameters in the document", () => {
     expect(limit?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 20 });
   });
 });
+
+describe("operation ids", () => {
+  it("every operation has one, unique, so generated clients get stable method names", async () => {
+    const document = await json<{
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    }>(await api("/api/v1/openapi.json"));
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        op: `${method} ${path}`,
+        id: operation.operationId,
+      })),
+    );
+    expect(operations.filter((o) => !o.id).map((o) => o.op)).toEqual([]);
+    const ids = operations.map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
