@@ -78,6 +78,7 @@ function invalidCursor(): ValidationError {
 export function decodeCursor(
   token: string | undefined,
   sortKey: string,
+  valueType: "string" | "number" = "string",
 ): CursorPosition | undefined {
   if (token === undefined) return undefined;
   let payload: unknown;
@@ -87,7 +88,10 @@ export function decodeCursor(
     throw invalidCursor();
   }
   const parsed = CursorPayload.safeParse(payload);
-  if (!parsed.success || parsed.data.k !== sortKey) throw invalidCursor();
+  // A value of the wrong type would compare against every row and silently end the list.
+  if (!parsed.success || parsed.data.k !== sortKey || typeof parsed.data.v !== valueType) {
+    throw invalidCursor();
+  }
   return { value: parsed.data.v, id: parsed.data.i };
 }
 

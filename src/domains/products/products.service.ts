@@ -38,7 +38,11 @@ export class ProductsService {
 
   async list(query: ListProductsQuery): Promise<Page<ProductRecord>> {
     const order = orderFor(query.sort);
-    const cursor = decodeCursor(query.cursor, query.sort);
+    const cursor = decodeCursor(
+      query.cursor,
+      query.sort,
+      order.column === "priceCents" ? "number" : "string",
+    );
     const rows = await this.products.list(query, order, { limit: query.limit, cursor });
     const positionOf = (row: ProductRecord): CursorPosition => ({
       value: row[order.column],

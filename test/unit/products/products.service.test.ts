@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ProductsService } from "../../../src/domains/products/products.service";
 import type { Clock } from "../../../src/lib/clock";
 import { ValidationError } from "../../../src/lib/errors";
+import { encodeCursor } from "../../../src/lib/pagination";
 import { FakeProductsRepository } from "./fake-products.repository";
 
 const values = (
@@ -152,6 +153,13 @@ describe("ProductsService", () => {
       await expect(reused).rejects.toBeInstanceOf(ValidationError);
       await expect(reused).rejects.toMatchObject({ code: "invalid_cursor" });
       await expect(service.list({ sort: "name", limit: 1, cursor: "@@@" })).rejects.toMatchObject({
+        code: "invalid_cursor",
+      });
+      // A hand-made cursor whose value has the wrong type for the sort.
+      const forged = encodeCursor("price_cents", { value: "cheap", id: "x" });
+      await expect(
+        service.list({ sort: "price_cents", limit: 1, cursor: forged }),
+      ).rejects.toMatchObject({
         code: "invalid_cursor",
       });
     });
