@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { chunked, MAX_BOUND_PARAMETERS } from "../../db/limits";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { outbox } from "./mail.table";
 
@@ -44,11 +45,14 @@ export class D1OutboxRepository implements OutboxRepository {
   }
 
   async markEnqueued(ids: string[], at: string): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .update(outbox)
-      .set({ enqueuedAt: at })
-      .where(and(inArray(outbox.id, ids), eq(outbox.status, "pending")));
+    // Each statement binds its ids plus two values; keep every one under D1's limit.
+    const [first, ...rest] = chunked(ids, MAX_BOUND_PARAMETERS - 10).map((run) =>
+      this.db
+        .update(outbox)
+        .set({ enqueuedAt: at })
+        .where(and(inArray(outbox.id, run), eq(outbox.status, "pending"))),
+    );
+    if (first) await this.db.batch([first, ...rest]);
   }
 
   async markSent(id: string, at: string): Promise<boolean> {

@@ -161,6 +161,17 @@ describe("scheduled handler", () => {
     expect((await row(stillRetrying))?.enqueuedAt).toBe(retryingSince.toISOString());
   });
 
+  it("re-enqueues a full batch of stranded rows (more ids than D1 binds in one statement)", async () => {
+    const minutesAgo = new Date(Date.now() - 5 * 60_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i += 1) ids.push(await pendingRow({ createdAt: minutesAgo }));
+
+    const requeued = await buildServices(env).mail.requeueStranded();
+    expect(requeued).toBe(100);
+    const stamped = (await Promise.all(ids.map(row))).filter((found) => found?.enqueuedAt);
+    expect(stamped.length).toBeGreaterThanOrEqual(100);
+  });
+
   it("runs every task even when one fails, then fails the run naming it", async () => {
     const ran: string[] = [];
     const tasks: ScheduledTask[] = [
