@@ -25,6 +25,8 @@ export interface OrdersRepository {
    */
   transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement;
   isRefusedTransition(error: unknown): boolean;
+  /** A line's product no longer exists (deleted since the read): its foreign key refused it. */
+  isMissingProduct(error: unknown): boolean;
 }
 
 /** A status the CHECK constraint refuses: writing it aborts the batch. */
@@ -89,5 +91,9 @@ export class D1OrdersRepository implements OrdersRepository {
 
   isRefusedTransition(error: unknown): boolean {
     return isConstraintError(error, "check", "orders_status_check");
+  }
+
+  isMissingProduct(error: unknown): boolean {
+    return isConstraintError(error, "foreign_key");
   }
 }

@@ -111,13 +111,12 @@ export class OrdersService {
     try {
       await work.commit();
     } catch (error) {
-      // Someone else took the stock (or archived or deleted a product) since the read:
-      // read again to say which lines, as the first check would have.
+      // Only the catalog refuses a sale: someone took the stock, or archived or deleted a
+      // product, since the read. Anything else (a lost claim, D1 unavailable) is not one.
+      if (!products.isStockRefusal(error) && !orders.isMissingProduct(error)) throw error;
+      // Read again to say which lines, as the first check would have.
       const current = await products.findForOrder(lines.map((line) => line.productId));
-      const explained = refusal(lines, current);
-      if (explained) throw explained;
-      if (products.isStockRefusal(error)) throw new OutOfStockError([]);
-      throw error;
+      throw refusal(lines, current) ?? new OutOfStockError([]);
     }
     return { order, mail: [mail.id] };
   }

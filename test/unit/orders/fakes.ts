@@ -67,6 +67,10 @@ export class FakeOrdersRepository implements OrdersRepository, Transactional {
     return error instanceof FakeRefusedTransition;
   }
 
+  isMissingProduct(_error: unknown): boolean {
+    return false;
+  }
+
   snapshot() {
     const rows = mapSnapshot(this.rows);
     const lines = mapSnapshot(this.lines);

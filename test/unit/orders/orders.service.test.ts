@@ -221,6 +221,26 @@ describe("OrdersService", () => {
       expect([...callerRecords.keys()]).toEqual([order.id]);
     });
 
+    it("a batch that fails for another reason is not reported as out_of_stock", async () => {
+      const mug = addProduct({ stock: 1 });
+      const failure = new Error("D1 is unavailable");
+      const broken = fakeStatement(() => {
+        throw failure;
+      });
+      // Someone buys the mug after the batch failed: a re-read would find it short.
+      const read = products.findCatalogByIds.bind(products);
+      let reads = 0;
+      products.findCatalogByIds = async (ids: string[]) => {
+        reads += 1;
+        if (reads === 2)
+          products.rows.set(mug.id, { ...(products.rows.get(mug.id) as ProductRecord), stock: 0 });
+        return read(ids);
+      };
+      await expect(
+        service.place(alice, [{ productId: mug.id, quantity: 1 }], () => [broken]),
+      ).rejects.toBe(failure);
+    });
+
     it.each([
       ["no lines", [], "items"],
       ["a zero quantity", [{ productId: "p", quantity: 0 }], "items.0.quantity"],
