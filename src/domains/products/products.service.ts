@@ -85,9 +85,10 @@ export class ProductsService {
     if (Array.isArray(precondition) && !precondition.includes(current.version)) {
       throw new PreconditionFailedError();
     }
-    // With If-Match, the write is conditional on the version just checked, so a concurrent
-    // writer between the read and the write also gets 412 instead of a lost update.
-    const expectedVersion = precondition === undefined ? undefined : current.version;
+    // With If-Match naming versions, the write is conditional on the version just checked,
+    // so a concurrent writer between the read and the write also gets 412 instead of a lost
+    // update. `*` asks only that the product exists, whatever its version.
+    const expectedVersion = Array.isArray(precondition) ? current.version : undefined;
     const result = await this.products.update(id, values, isoNow(this.clock), expectedVersion);
     if (result === "sku_taken") throw new SkuTakenError(values.sku ?? current.sku);
     if (result === null) {

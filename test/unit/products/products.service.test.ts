@@ -94,6 +94,18 @@ describe("ProductsService", () => {
       expect((await service.get(product.id)).stock).toBe(50);
     });
 
+    it("* still succeeds when another write lands between the check and the write", async () => {
+      const product = await service.create(values());
+      repository.beforeUpdate = () => {
+        const row = repository.rows.get(product.id);
+        if (row) repository.rows.set(product.id, { ...row, version: row.version + 1 });
+        repository.beforeUpdate = undefined;
+      };
+      await expect(service.update(product.id, { stock: 7 }, "*")).resolves.toMatchObject({
+        stock: 7,
+      });
+    });
+
     it("renaming the sku to a taken one is sku_taken", async () => {
       await service.create(values({ sku: "A" }));
       const b = await service.create(values({ sku: "B" }));
