@@ -44,10 +44,17 @@ function validationHook(result: {
   throw new ValidationError(fieldErrors(result.error.issues));
 }
 
-/** Hono's own HTTP errors (malformed JSON, wrong media type) as domain errors. */
-function fromHttpException(error: HTTPException): AppError | null {
-  if (error.status === 400)
-    return new BadRequestError("malformed_json", "Bad request", "The body is not valid JSON");
+/** Hono's own HTTP errors (a body that does not parse, wrong media type) as domain errors. */
+function fromHttpException(error: HTTPException, contentType = ""): AppError | null {
+  if (error.status === 400) {
+    return contentType.toLowerCase().startsWith("application/json")
+      ? new BadRequestError("malformed_json", "Bad request", "The body is not valid JSON")
+      : new BadRequestError(
+          "malformed_body",
+          "Bad request",
+          "The body does not parse as its Content-Type",
+        );
+  }
   if (error.status === 413) return new PayloadTooLargeError(MAX_BODY_BYTES);
   if (error.status === 415) return new UnsupportedMediaTypeError(["application/json"]);
   return null;
@@ -135,7 +142,7 @@ export function createApp(options: CreateAppOptions = {}) {
     const requestIdValue = c.var.requestId ?? "unknown";
     if (error instanceof AppErrorBase) return errorResponse(error, requestIdValue);
     if (error instanceof HTTPException) {
-      const mapped = fromHttpException(error);
+      const mapped = fromHttpException(error, c.req.header("Content-Type"));
       if (mapped) return errorResponse(mapped, requestIdValue);
     }
     jsonLogger.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });

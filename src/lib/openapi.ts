@@ -108,7 +108,10 @@ export function defineRoute<R extends DefineRouteConfig>(
   }
   if (bodyGuard) {
     // A body-less write still answers a stray body: not JSON 415, malformed 400, fields 422.
-    implied[400] = ["malformed_json"];
+    const mediaTypes = request?.body ? Object.keys(request.body.content) : [];
+    implied[400] = mediaTypes.some((type) => type !== "application/json")
+      ? ["malformed_json", "malformed_body"]
+      : ["malformed_json"];
     implied[413] = ["payload_too_large"];
     implied[415] = ["unsupported_media_type"];
     implied[422] = ["validation_failed"];

@@ -236,3 +236,18 @@ describe("POST /api/v1/auth/login", () => {
     expect((await login(`${unique("ip")}@example.com`, "whatever-password")).status).toBe(401);
   });
 });
+
+describe("a form body that does not parse", () => {
+  it("is a 400 malformed_body, not a JSON complaint", async () => {
+    const res = await api("/api/v1/auth/login", {
+      method: "POST",
+      body: "--x\r\nnot a part",
+      headers: {
+        "Content-Type": "multipart/form-data; boundary=y",
+        "CF-Connecting-IP": "10.9.9.9",
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "malformed_body" });
+  });
+});
