@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { base64UrlToBytes, bytesToBase64Url } from "./encoding";
 import { ValidationError } from "./errors";
 
 /**
@@ -49,21 +50,9 @@ const CursorPayload = z.strictObject({
   i: z.string().min(1).max(64),
 });
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(token: string): string {
-  const base64 = token.replaceAll("-", "+").replaceAll("_", "/");
-  const binary = atob(base64);
-  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-}
-
 export function encodeCursor(sortKey: string, position: CursorPosition): string {
-  return toBase64Url(JSON.stringify({ k: sortKey, v: position.value, i: position.id }));
+  const json = JSON.stringify({ k: sortKey, v: position.value, i: position.id });
+  return bytesToBase64Url(new TextEncoder().encode(json));
 }
 
 function invalidCursor(): ValidationError {
@@ -83,7 +72,7 @@ export function decodeCursor(
   if (token === undefined) return undefined;
   let payload: unknown;
   try {
-    payload = JSON.parse(fromBase64Url(token));
+    payload = JSON.parse(new TextDecoder().decode(base64UrlToBytes(token)));
   } catch {
     throw invalidCursor();
   }

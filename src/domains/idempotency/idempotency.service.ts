@@ -1,5 +1,6 @@
 import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
+import { sha256Hex } from "../../lib/encoding";
 import { IdempotencyKeyInFlightError, IdempotencyKeyMismatchError } from "./idempotency.errors";
 import type { ClaimRef, IdempotencyRecord, IdempotencyRepository } from "./idempotency.repository";
 
@@ -60,16 +61,18 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** SHA-256 (hex) of the user, method, path and canonical body. */
-export async function fingerprintOf(request: IdempotentRequest): Promise<string> {
-  const text = canonicalJson([request.userId, request.method, request.path, request.body]);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+export function fingerprintOf(request: IdempotentRequest): Promise<string> {
+  return sha256Hex(canonicalJson([request.userId, request.method, request.path, request.body]));
 }
 
 function toStoredResponse(record: IdempotencyRecord): StoredResponse {
+  // A completed record always has both; a row without them is corrupt, not a response.
+  if (record.responseStatus === null || record.responseBody === null) {
+    throw new Error(`Idempotency record ${record.key} is completed without a response`);
+  }
   return {
-    status: record.responseStatus ?? 500,
-    body: record.responseBody ?? "",
+    status: record.responseStatus,
+    body: record.responseBody,
     headers: record.responseHeaders ? JSON.parse(record.responseHeaders) : {},
   };
 }
