@@ -1,5 +1,5 @@
 // npm run db:seed: fills the local D1 with development data, one section per file in
-// scripts/seed/ (run in file-name order, so 10-products runs before 30-orders). A section
+// scripts/seed/ (run in file-name order, so 05-users runs before 10-products). A section
 // runs only while its table is empty, so seeding twice adds nothing.
 //
 // To add a section, create scripts/seed/<NN>-<name>.mjs whose default export is a

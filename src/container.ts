@@ -168,7 +168,6 @@ export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): 
     () => new IdempotencyService(new D1IdempotencyRepository(db), unitOfWork, clock),
   );
 
-  void unitOfWork;
   for (const [name, service] of Object.entries(overrides)) {
     Object.defineProperty(services, name, { value: service, enumerable: true });
   }

@@ -15,7 +15,6 @@ export type ErrorKind =
   | "payload_too_large"
   | "unsupported_media_type"
   | "validation"
-  | "precondition_required"
   | "rate_limited"
   | "unavailable";
 
@@ -74,13 +73,6 @@ export class PreconditionFailedError extends AppError {
   readonly kind = "precondition_failed";
   constructor(detail = "The resource has changed since you last read it (If-Match failed)") {
     super("precondition_failed", "Precondition failed", detail);
-  }
-}
-
-export class PreconditionRequiredError extends AppError {
-  readonly kind = "precondition_required";
-  constructor(detail = "This request must be conditional: send If-Match") {
-    super("precondition_required", "Precondition required", detail);
   }
 }
 

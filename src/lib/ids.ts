@@ -6,12 +6,6 @@ export function newId(): string {
   return uuidv7();
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
-
 /**
  * An id a client sends (path, query or body). UUIDs compare case-insensitively (RFC 9562),
  * and ours are stored lower-case, so an upper-case id finds its row.

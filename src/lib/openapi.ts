@@ -3,7 +3,7 @@ import { type AuthLevel, authMiddleware } from "../middleware/auth";
 import { acceptOnly, refuseBody } from "../middleware/media-type";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429;
 
 /** Status → the error codes an operation can answer with (first one is the example). */
 export type ErrorCodes = Partial<Record<ErrorStatus, string[]>>;
@@ -19,7 +19,6 @@ const TITLES: Record<ErrorStatus | 500 | 503, string> = {
   413: "Payload too large",
   415: "Unsupported media type",
   422: "Validation failed",
-  428: "Precondition required",
   429: "Too many requests",
   500: "Internal server error",
   503: "Service unavailable",
@@ -36,7 +35,6 @@ const DEFAULT_CODES: Record<ErrorStatus | 500 | 503, string> = {
   413: "payload_too_large",
   415: "unsupported_media_type",
   422: "validation_failed",
-  428: "precondition_required",
   429: "rate_limited",
   500: "internal_error",
   503: "not_ready",

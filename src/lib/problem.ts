@@ -37,7 +37,6 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation: 422,
-  precondition_required: 428,
   rate_limited: 429,
   unavailable: 503,
 };
