@@ -10,12 +10,12 @@ import {
   isNull,
   lte,
   max,
-  or,
   type SQL,
   sql,
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { containsText } from "../../db/text-search";
 import { asStatement, type Statement } from "../../db/unit-of-work";
 import { type Direction, type PageRequest, seekFrom } from "../../lib/pagination";
 import { type ProductRow, products } from "./products.table";
@@ -75,22 +75,10 @@ export interface ProductsRepository {
   isStockRefusal(error: unknown): boolean;
 }
 
-/** Escapes LIKE wildcards so `q` matches literally. */
-function containsPattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 function filterConditions(filters: ProductListFilters): SQL[] {
   const conditions: SQL[] = [isNull(products.archivedAt)];
-  if (filters.q !== undefined) {
-    const pattern = containsPattern(filters.q);
-    conditions.push(
-      or(
-        sql`${products.name} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${products.sku} LIKE ${pattern} ESCAPE '\\'`,
-      ) as SQL,
-    );
-  }
+  if (filters.q !== undefined)
+    conditions.push(containsText(filters.q, products.name, products.sku));
   if (filters.minPriceCents !== undefined)
     conditions.push(gte(products.priceCents, filters.minPriceCents));
   if (filters.maxPriceCents !== undefined)

@@ -1,6 +1,7 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { containsText } from "../../db/text-search";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
 import type { Role, Tier } from "../auth/auth.principal";
@@ -21,11 +22,6 @@ export interface UsersRepository {
   delete(id: string): Promise<"deleted" | "not_found" | "referenced">;
   /** Newest first, at most `page.limit + 1` rows (the extra one says there is a next page). */
   list(filter: UserFilter, page: PageRequest): Promise<UserRow[]>;
-}
-
-/** Escapes LIKE wildcards so `q` matches literally. */
-function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 export class D1UsersRepository implements UsersRepository {
@@ -71,15 +67,7 @@ export class D1UsersRepository implements UsersRepository {
     if (filter.role) conditions.push(eq(users.role, filter.role));
     if (filter.tier) conditions.push(eq(users.tier, filter.tier));
     if (filter.isActive !== undefined) conditions.push(eq(users.isActive, filter.isActive));
-    if (filter.q) {
-      const pattern = likeContains(filter.q);
-      conditions.push(
-        or(
-          sql`${users.email} LIKE ${pattern} ESCAPE '\\'`,
-          sql`${users.name} LIKE ${pattern} ESCAPE '\\'`,
-        ),
-      );
-    }
+    if (filter.q) conditions.push(containsText(filter.q, users.email, users.name));
     if (page.cursor) conditions.push(seekFrom(users.createdAt, users.id, "desc", page.cursor));
     return this.db
       .select()
