@@ -151,3 +151,26 @@ export const newestFirstSort = z
     param: { description: "Only `-created_at` (newest first, the default)" },
     example: "-created_at",
   });
+
+/** The order of lists that have one: newest first, by creation time then id. */
+export const NEWEST_FIRST = "-created_at";
+
+/** A newest-first page: decodes the cursor, reads `limit + 1` rows with `read`, splits them. */
+export async function newestFirstPage<T extends { createdAt: string; id: string }>(
+  request: { limit: number; cursor?: string | undefined },
+  read: (page: PageRequest) => Promise<T[]>,
+): Promise<Page<T>> {
+  const cursor = decodeCursor(request.cursor, NEWEST_FIRST);
+  const rows = await read({ limit: request.limit, cursor });
+  return toPage(rows, request.limit, NEWEST_FIRST, (row) => ({ value: row.createdAt, id: row.id }));
+}
+
+/** A page as every list answers it: `{ items, next_cursor }`, with `Link: rel="next"`. */
+export function pageBody<T, R>(
+  c: { req: { url: string }; header(name: string, value: string): void },
+  page: Page<T>,
+  toItem: (item: T) => R,
+): { items: R[]; next_cursor: string | null } {
+  if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
+  return { items: page.items.map(toItem), next_cursor: page.nextCursor };
+}

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { afterResponse } from "../../lib/after-response";
-import { nextPageLink, type Page } from "../../lib/pagination";
+import { API_PREFIX } from "../../lib/openapi";
+import { pageBody } from "../../lib/pagination";
 import { currentPrincipal } from "../../middleware/auth";
 import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
 import {
@@ -37,12 +38,10 @@ function toOrderResponse(order: Order): OrderResponse {
   };
 }
 
-function toPageResponse(page: Page<Order>) {
-  return { items: page.items.map(toOrderResponse), next_cursor: page.nextCursor };
-}
-
 function created(order: Order) {
-  return jsonResponse(201, toOrderResponse(order), { Location: `/api/v1/orders/${order.id}` });
+  return jsonResponse(201, toOrderResponse(order), {
+    Location: `${API_PREFIX}/orders/${order.id}`,
+  });
 }
 
 export const ordersRoutes = new OpenAPIHono<AppEnv>()
@@ -70,8 +69,7 @@ export const ordersRoutes = new OpenAPIHono<AppEnv>()
       ...query,
       userId: user_id,
     });
-    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
-    return c.json(toPageResponse(page), 200);
+    return c.json(pageBody(c, page, toOrderResponse), 200);
   })
   .openapi(getOrder, async (c) => {
     const order = await c.var.services.orders.get(
@@ -99,6 +97,5 @@ export const ordersRoutes = new OpenAPIHono<AppEnv>()
       c.req.valid("param").user_id,
       c.req.valid("query"),
     );
-    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
-    return c.json(toPageResponse(page), 200);
+    return c.json(pageBody(c, page, toOrderResponse), 200);
   });

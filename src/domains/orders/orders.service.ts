@@ -2,7 +2,7 @@ import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
 import { ForbiddenError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { decodeCursor, type Page, toPage } from "../../lib/pagination";
+import { newestFirstPage, type Page } from "../../lib/pagination";
 import type { Role, Tier } from "../auth/auth.principal";
 import type { MailService } from "../mail/mail.service";
 import { ProductNotFoundError } from "../products/products.errors";
@@ -31,8 +31,6 @@ export type ListOrdersQuery = {
 };
 /** The placed order and the outbox rows its batch committed, to dispatch after the response. */
 export type Placement = { order: Order; mail: string[] };
-
-export const ORDERS_SORT_KEY = "-created_at";
 
 /** What orders need from the users domain: `getById` throws user_not_found. */
 export type UserLookup = { getById(userId: string): Promise<unknown> };
@@ -196,15 +194,9 @@ export class OrdersService {
   }
 
   private async page(query: ListOrdersQuery): Promise<Page<Order>> {
-    const cursor = decodeCursor(query.cursor, ORDERS_SORT_KEY);
-    const rows = await this.deps.orders.list(
-      { userId: query.userId, status: query.status },
-      { limit: query.limit, cursor },
+    const page = await newestFirstPage(query, (request) =>
+      this.deps.orders.list({ userId: query.userId, status: query.status }, request),
     );
-    const page = toPage(rows, query.limit, ORDERS_SORT_KEY, (row) => ({
-      value: row.createdAt,
-      id: row.id,
-    }));
     const lines = await this.deps.orders.linesOf(page.items.map((row) => row.id));
     return {
       items: page.items.map((row) => ({ ...row, items: lines.get(row.id) ?? [] })),

@@ -2,7 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { etagFor, httpDate, matchesIfNoneMatch, versionsFromIfMatch } from "../../lib/http-cache";
-import { nextPageLink } from "../../lib/pagination";
+import { API_PREFIX } from "../../lib/openapi";
+import { pageBody } from "../../lib/pagination";
 import {
   COLLECTION_METHODS,
   createProduct,
@@ -94,8 +95,7 @@ productsRoutes
     // (count + freshness, documented as its own operation), so its untyped response is cast.
     if (c.req.method === "HEAD") return (await catalogHeadResponse(c, query)) as never;
     const page = await c.var.services.products.list({ ...toFilters(query), ...query });
-    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
-    return c.json({ items: page.items.map(toProduct), next_cursor: page.nextCursor }, 200);
+    return c.json(pageBody(c, page, toProduct), 200);
   })
   .openapi(productsOptions, (c) => {
     c.header("Allow", COLLECTION_METHODS.join(", "));
@@ -103,7 +103,7 @@ productsRoutes
   })
   .openapi(createProduct, async (c) => {
     const product = await c.var.services.products.create(toValues(c.req.valid("json")));
-    c.header("Location", `/api/v1/products/${product.id}`);
+    c.header("Location", `${API_PREFIX}/products/${product.id}`);
     c.header("ETag", etagFor(product.version));
     return c.json(toProduct(product), 201);
   })

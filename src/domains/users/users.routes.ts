@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
-import { nextPageLink } from "../../lib/pagination";
+import { pageBody } from "../../lib/pagination";
 import { currentPrincipal } from "../../middleware/auth";
 import * as routes from "./users.openapi";
 import { toUserResponse } from "./users.schemas";
@@ -35,8 +35,7 @@ export const usersRoutes = new OpenAPIHono<AppEnv>()
       { role, tier, isActive: is_active, q },
       { limit, cursor },
     );
-    if (page.nextCursor) c.header("Link", nextPageLink(c.req.url, page.nextCursor));
-    return c.json({ items: page.items.map(toUserResponse), next_cursor: page.nextCursor }, 200);
+    return c.json(pageBody(c, page, toUserResponse), 200);
   })
   .openapi(routes.getUser, async (c) => {
     const user = await c.var.services.users.getById(c.req.valid("param").user_id);

@@ -2,7 +2,7 @@ import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
 import { ConflictError, NotFoundError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { decodeCursor, type Page, toPage } from "../../lib/pagination";
+import { newestFirstPage, type Page } from "../../lib/pagination";
 import type { Principal, Role, Tier } from "../auth/auth.principal";
 import type { UserChanges, UserFilter, UsersRepository } from "./users.repository";
 import type { UserRow } from "./users.table";
@@ -30,8 +30,6 @@ export type AdminUserPatch = { name?: string; role?: Role; tier?: Tier; isActive
 export interface SessionRevoker {
   revokeAllForUser(userId: string, at: Date): Statement;
 }
-
-export const USERS_SORT_KEY = "-created_at";
 
 /** Emails are compared and stored lower-cased. */
 export function normalizeEmail(email: string): string {
@@ -173,12 +171,7 @@ export class UsersService {
     filter: UserFilter,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<User>> {
-    const cursor = decodeCursor(page.cursor, USERS_SORT_KEY);
-    const rows = await this.users.list(filter, { limit: page.limit, cursor });
-    const result = toPage(rows, page.limit, USERS_SORT_KEY, (row) => ({
-      value: row.createdAt,
-      id: row.id,
-    }));
+    const result = await newestFirstPage(page, (request) => this.users.list(filter, request));
     return { items: result.items.map(toUser), nextCursor: result.nextCursor };
   }
 }
