@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -60,6 +61,32 @@ function fromHttpException(error: HTTPException, contentType = ""): AppError | n
   return null;
 }
 
+/** Built once; the allowed origins come from each request's settings. */
+const corsForSettings = cors({
+  origin: (origin, c: Context<AppEnv>) => {
+    const settings = loadSettings(c.env);
+    return settings.ok && settings.settings.CORS_ORIGINS.includes(origin) ? origin : null;
+  },
+  allowHeaders: [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "Idempotency-Key",
+    "X-Request-Id",
+  ],
+  exposeHeaders: [
+    "ETag",
+    "Location",
+    "Link",
+    "X-Request-Id",
+    "X-Total-Count",
+    "Retry-After",
+    "Idempotent-Replayed",
+  ],
+  maxAge: 600,
+});
+
 export function createApp(options: CreateAppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -81,29 +108,7 @@ export function createApp(options: CreateAppOptions = {}) {
     // Hono's cors answers every OPTIONS as a preflight; a plain OPTIONS (no
     // Access-Control-Request-Method) must reach the route so it can answer with Allow.
     if (c.req.method === "OPTIONS" && !c.req.header("Access-Control-Request-Method")) return next();
-    const settings = loadSettings(c.env);
-    const origins = settings.ok ? settings.settings.CORS_ORIGINS : [];
-    return cors({
-      origin: (origin) => (origins.includes(origin) ? origin : null),
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "If-Match",
-        "If-None-Match",
-        "Idempotency-Key",
-        "X-Request-Id",
-      ],
-      exposeHeaders: [
-        "ETag",
-        "Location",
-        "Link",
-        "X-Request-Id",
-        "X-Total-Count",
-        "Retry-After",
-        "Idempotent-Replayed",
-      ],
-      maxAge: 600,
-    })(c, next);
+    return corsForSettings(c, next);
   });
   app.use(
     bodyLimit({
