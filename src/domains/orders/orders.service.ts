@@ -6,8 +6,7 @@ import { newestFirstPage, type Page } from "../../lib/pagination";
 import type { Role, Tier } from "../auth/auth.principal";
 import type { MailService } from "../mail/mail.service";
 import { ProductNotFoundError } from "../products/products.errors";
-import type { ProductRecord } from "../products/products.repository";
-import type { ProductsService } from "../products/products.service";
+import type { ProductRecord, ProductsService } from "../products/products.service";
 import {
   InvalidOrderStateError,
   OrderNotFoundError,

@@ -14,6 +14,9 @@ import type {
 } from "./products.repository";
 import type { ProductSort } from "./products.schemas";
 
+/** A catalog product as other domains see it (they never import the repository). */
+export type { ProductRecord } from "./products.repository";
+
 /** What If-Match allows: any current version ("*"), or one of the listed versions. */
 export type VersionPrecondition = number[] | "*" | undefined;
 
