@@ -11,7 +11,14 @@ import { healthRoutes } from "./domains/health/health.routes";
 import { ordersRoutes } from "./domains/orders/orders.routes";
 import { productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
-import { type AppEnv, loadSettings } from "./env";
+import type { AppEnv } from "./http/app-env";
+import { allowedMethods } from "./http/method-not-allowed";
+import { API_PREFIX } from "./http/openapi";
+import { errorResponse, internalProblem, problemResponse } from "./http/problem";
+import { requestId } from "./http/request-id";
+import { requestLog } from "./http/request-log";
+import { requireValidSettings } from "./http/settings-guard";
+import { fieldErrors } from "./http/validation";
 import { errorLogFields } from "./lib/error-log";
 import {
   type AppError,
@@ -24,13 +31,7 @@ import {
   ValidationError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
-import { API_PREFIX } from "./lib/openapi";
-import { errorResponse, internalProblem, problemResponse } from "./lib/problem";
-import { fieldErrors } from "./lib/validation";
-import { allowedMethods } from "./middleware/method-not-allowed";
-import { requestId } from "./middleware/request-id";
-import { requestLog } from "./middleware/request-log";
-import { requireValidSettings } from "./middleware/settings-guard";
+import { loadSettings } from "./settings";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

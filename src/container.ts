@@ -20,11 +20,11 @@ import { D1ProductsRepository } from "./domains/products/products.repository";
 import { ProductsService } from "./domains/products/products.service";
 import { D1UsersRepository } from "./domains/users/users.repository";
 import { UsersService } from "./domains/users/users.service";
-import { type Bindings, loadSettings, type Settings } from "./env";
 import { systemClock } from "./lib/clock";
 import { ServiceUnavailableError } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
 import { bindingRateLimiter } from "./lib/rate-limit";
+import { type Bindings, loadSettings, type Settings } from "./settings";
 
 export type Services = {
   health: HealthService;

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "./http/app-env";
+import { documentedProblem } from "./http/openapi";
 import { NotFoundError } from "./lib/errors";
-import { documentedProblem } from "./lib/openapi";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 export const DOCS_PATH = "/docs";

@@ -1,7 +1,7 @@
 import { createApp } from "./app";
-import type { Bindings } from "./env";
 import { handleQueue } from "./jobs/queue";
 import { handleScheduled } from "./jobs/scheduled";
+import type { Bindings } from "./settings";
 
 const app = createApp();
 

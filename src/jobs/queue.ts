@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { buildServices, type Services } from "../container";
-import type { Bindings } from "../env";
 import { errorLogFields } from "../lib/error-log";
 import { jsonLogger } from "../lib/logger";
+import type { Bindings } from "../settings";
 
 const MailJobSchema = z.object({ outbox_id: z.string().min(1).max(64) });
 

@@ -1,7 +1,7 @@
 import { buildServices, type Services } from "../container";
-import type { Bindings } from "../env";
 import { errorLogFields } from "../lib/error-log";
 import { jsonLogger } from "../lib/logger";
+import type { Bindings } from "../settings";
 
 /** One independent piece of periodic work. Its result (e.g. a count) is logged. */
 export type ScheduledTask = {

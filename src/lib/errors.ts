@@ -1,5 +1,5 @@
 /**
- * Domain errors. Services throw these; they know nothing about HTTP. `lib/problem.ts`
+ * Domain errors. Services throw these; they know nothing about HTTP. `http/problem.ts`
  * is the one place that maps each kind to a status code and an RFC 9457 body.
  */
 export type FieldError = { path: string; message: string; code: string };

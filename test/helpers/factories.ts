@@ -1,9 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { AccessTokens } from "../../src/domains/auth/access-tokens";
-import type { Role, Tier } from "../../src/domains/auth/auth.principal";
 import { hashPassword } from "../../src/domains/auth/passwords";
 import { users } from "../../src/domains/users/users.table";
+import type { Role, Tier } from "../../src/domains/users/users.values";
 import { newId } from "../../src/lib/ids";
 
 export type TestUser = {

@@ -1,6 +1,6 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { newId } from "../../lib/ids";
-import type { Role } from "./auth.principal";
+import type { Role } from "../users/users.values";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALGORITHM = "HS256";

@@ -1,4 +1,4 @@
-import { defineRoute, jsonContent } from "../../lib/openapi";
+import { defineRoute, jsonContent } from "../../http/openapi";
 import { UserSchema } from "../users/users.schemas";
 import {
   AcceptedSchema,

@@ -1,12 +1,7 @@
-export type Role = "customer" | "admin";
-export type Tier = "standard" | "premium";
+import type { ActiveUser } from "../users/users.service";
 
 /** Who is calling: loaded fresh from the users table on every authenticated request. */
-export type Principal = {
-  id: string;
-  email: string;
-  role: Role;
-  tier: Tier;
+export type Principal = ActiveUser & {
   /**
    * The session (refresh token family) the access token was issued for, from its `sid`
    * claim. Absent for a token without one (signed before the claim existed, or minted

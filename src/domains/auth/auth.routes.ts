@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { afterResponse } from "../../lib/after-response";
+import { afterResponse } from "../../http/after-response";
+import type { AppEnv } from "../../http/app-env";
 import { UnsupportedMediaTypeError } from "../../lib/errors";
 import { toUserResponse } from "../users/users.schemas";
 import * as routes from "./auth.openapi";

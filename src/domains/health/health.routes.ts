@@ -1,8 +1,8 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
+import { defineRoute } from "../../http/openapi";
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem";
 import { ServiceUnavailableError } from "../../lib/errors";
-import { defineRoute } from "../../lib/openapi";
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../lib/problem";
 
 const LivenessSchema = z
   .object({ status: z.literal("ok") })

@@ -1,4 +1,4 @@
-import type { SettingsResult } from "../../env";
+import type { SettingsResult } from "../../settings";
 import type { HealthRepository } from "./health.repository";
 
 export type CheckName = "database" | "migrations" | "config";

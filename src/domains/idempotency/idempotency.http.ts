@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Statement } from "../../db/unit-of-work";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
+import { PROBLEM_CONTENT_TYPE, statusOf, toProblem } from "../../http/problem";
 import { AppError } from "../../lib/errors";
 import { jsonLogger } from "../../lib/logger";
-import { PROBLEM_CONTENT_TYPE, statusOf, toProblem } from "../../lib/problem";
 import { IdempotencyKeyInFlightError } from "./idempotency.errors";
 import type { StoredResponse } from "./idempotency.service";
 

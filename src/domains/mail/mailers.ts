@@ -1,4 +1,5 @@
 import type { Logger } from "../../lib/logger";
+import { isLocalEnv } from "../../settings";
 
 export type MailMessage = {
   to: string;
@@ -13,8 +14,6 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-const LOCAL_ENVS = new Set(["development", "test"]);
-
 /**
  * Development mailer: writes the whole message to the log so a developer can follow a
  * reset link locally. Logging a message body (and its token) is the point of it, which is
@@ -25,7 +24,7 @@ export class LogMailer implements Mailer {
     private readonly logger: Logger,
     appEnv: string,
   ) {
-    if (!LOCAL_ENVS.has(appEnv)) {
+    if (!isLocalEnv(appEnv)) {
       throw new Error(`The log mailer only runs in development and tests, not in '${appEnv}'`);
     }
   }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../lib/openapi";
+import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import { idempotencyKeyHeaders, idempotentReplayedHeader } from "../idempotency/idempotency.http";
 import {
   OrderIdParams,

@@ -1,5 +1,5 @@
 import { type FieldError, ValidationError } from "../../lib/errors";
-import type { Tier } from "../auth/auth.principal";
+import type { Tier } from "../users/users.values";
 import { MixedCurrencyError } from "./orders.errors";
 
 /**

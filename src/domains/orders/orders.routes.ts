@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
-import { afterResponse } from "../../lib/after-response";
-import { API_PREFIX } from "../../lib/openapi";
+import { afterResponse } from "../../http/after-response";
+import type { AppEnv } from "../../http/app-env";
+import { currentPrincipal } from "../../http/auth";
+import { API_PREFIX } from "../../http/openapi";
 import { pageBody } from "../../lib/pagination";
-import { currentPrincipal } from "../../middleware/auth";
 import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
 import {
   cancelOrder,

@@ -3,10 +3,10 @@ import { type Clock, isoNow } from "../../lib/clock";
 import { ForbiddenError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { newestFirstPage, type Page } from "../../lib/pagination";
-import type { Role, Tier } from "../auth/auth.principal";
 import type { MailService } from "../mail/mail.service";
 import { ProductNotFoundError } from "../products/products.errors";
 import type { ProductRecord, ProductsService } from "../products/products.service";
+import type { Role, Tier } from "../users/users.values";
 import {
   InvalidOrderStateError,
   OrderNotFoundError,

@@ -1,8 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../../env";
-import { etagFor, httpDate, matchesIfNoneMatch, versionsFromIfMatch } from "../../lib/http-cache";
-import { API_PREFIX } from "../../lib/openapi";
+import type { AppEnv } from "../../http/app-env";
+import { etagFor, httpDate, matchesIfNoneMatch, versionsFromIfMatch } from "../../http/http-cache";
+import { API_PREFIX } from "../../http/openapi";
 import { pageBody } from "../../lib/pagination";
 import {
   COLLECTION_METHODS,

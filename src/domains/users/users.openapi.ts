@@ -1,4 +1,4 @@
-import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../lib/openapi";
+import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import {
   AdminUpdateUserSchema,
   ChangePasswordSchema,

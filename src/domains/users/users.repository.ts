@@ -4,8 +4,8 @@ import { isConstraintError } from "../../db/constraint-errors";
 import { containsText } from "../../db/text-search";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
-import type { Role, Tier } from "../auth/auth.principal";
 import { type NewUserRow, type UserRow, users } from "./users.table";
+import type { Role, Tier } from "./users.values";
 
 export type UserFilter = { role?: Role; tier?: Tier; isActive?: boolean; q?: string };
 

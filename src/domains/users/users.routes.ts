@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../../http/app-env";
+import { currentPrincipal } from "../../http/auth";
 import { pageBody } from "../../lib/pagination";
-import { currentPrincipal } from "../../middleware/auth";
 import * as routes from "./users.openapi";
 import { toUserResponse } from "./users.schemas";
 

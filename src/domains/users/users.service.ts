@@ -3,9 +3,9 @@ import { type Clock, isoNow } from "../../lib/clock";
 import { ConflictError, NotFoundError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { newestFirstPage, type Page } from "../../lib/pagination";
-import type { Principal, Role, Tier } from "../auth/auth.principal";
 import type { UserChanges, UserFilter, UsersRepository } from "./users.repository";
 import type { UserRow } from "./users.table";
+import type { Role, Tier } from "./users.values";
 
 /** A user as the rest of the app sees it: never the password hash. */
 export type User = {
@@ -18,6 +18,9 @@ export type User = {
   createdAt: string;
   updatedAt: string;
 };
+
+/** An active account as authentication needs it: who, and what they may do. */
+export type ActiveUser = Pick<User, "id" | "email" | "role" | "tier">;
 
 /** Only for the auth domain, which verifies passwords; never leaves the server. */
 export type UserCredentials = User & { passwordHash: string };
@@ -62,7 +65,7 @@ export class UsersService {
   ) {}
 
   /** The caller behind a token, or null when the account is gone or deactivated. */
-  async findActivePrincipal(userId: string): Promise<Principal | null> {
+  async findActivePrincipal(userId: string): Promise<ActiveUser | null> {
     const user = await this.users.findById(userId);
     if (!user?.isActive) return null;
     return { id: user.id, email: user.email, role: user.role, tier: user.tier };

@@ -5,7 +5,7 @@ import { createDatabase } from "../../../src/db/client";
 import { BUNDLED_MIGRATIONS } from "../../../src/domains/health/health.migrations";
 import { D1HealthRepository } from "../../../src/domains/health/health.repository";
 import { HealthService } from "../../../src/domains/health/health.service";
-import { loadSettings } from "../../../src/env";
+import { loadSettings } from "../../../src/settings";
 
 describe("GET /health/ready when a bundled migration is not applied", () => {
   it("is a 503 not_ready problem naming the pending migration", async () => {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { ordersRoutes } from "../../../src/domains/orders/orders.routes";
-import { API_PREFIX } from "../../../src/lib/openapi";
+import { API_PREFIX } from "../../../src/http/openapi";
 
 type Json = Record<string, unknown>;
 

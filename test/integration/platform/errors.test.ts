@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { defineRoute } from "../../../src/lib/openapi";
+import { defineRoute } from "../../../src/http/openapi";
 import { api, json } from "../../helpers/http";
 import { createProbeApp, PROBE_SECRET, send } from "./probe-app";
 

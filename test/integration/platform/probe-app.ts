@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { createApp } from "../../../src/app";
-import type { Bindings } from "../../../src/env";
-import { defineRoute } from "../../../src/lib/openapi";
+import { defineRoute } from "../../../src/http/openapi";
+import type { Bindings } from "../../../src/settings";
 
 /**
  * The real app (same middleware, error mapping and settings) plus probe routes that exist

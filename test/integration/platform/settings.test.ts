@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Bindings } from "../../../src/env";
+import type { Bindings } from "../../../src/settings";
 import { createProbeApp, send } from "./probe-app";
 
 const SHORT_SECRET = "tiny-secret-7f3a";

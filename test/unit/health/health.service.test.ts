@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HealthRepository } from "../../../src/domains/health/health.repository";
 import { HealthService } from "../../../src/domains/health/health.service";
-import type { SettingsResult } from "../../../src/env";
+import type { SettingsResult } from "../../../src/settings";
 
 const BUNDLED = ["0000_init.sql", "0001_orders_status_indexes.sql"];
 const validSettings = (): SettingsResult => ({ ok: true, settings: {} as never });

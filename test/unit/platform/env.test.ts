@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Bindings, loadSettings } from "../../../src/env";
+import { type Bindings, loadSettings } from "../../../src/settings";
 
 const SECRET = "unit-secret-0123456789-abcdefghijklmnop";
 

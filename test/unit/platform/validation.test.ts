@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fieldErrors, MAX_FIELD_ERRORS } from "../../../src/lib/validation";
+import { fieldErrors, MAX_FIELD_ERRORS } from "../../../src/http/validation";
 
 const issuesOf = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);

@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { Principal, Role } from "../domains/auth/auth.principal";
-import type { AppEnv } from "../env";
+import type { Principal } from "../domains/auth/auth.principal";
+import type { Role } from "../domains/users/users.values";
 import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
+import type { AppEnv } from "./app-env";
 
 /** RFC 6750 b64token; the scheme is case-insensitive (RFC 9110 §11.1), so `bearer` works too. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { type AppEnv, loadSettings } from "../env";
 import { ServiceUnavailableError } from "../lib/errors";
+import { loadSettings } from "../settings";
+import type { AppEnv } from "./app-env";
 
 /**
  * Invalid configuration answers 503 naming the bad settings (never their values) instead
@@ -14,6 +15,5 @@ export const requireValidSettings = createMiddleware<AppEnv>(async (c, next) => 
       `The service is misconfigured; invalid settings: ${result.invalid.join(", ")}`,
     );
   }
-  c.set("settings", result.settings);
   await next();
 });

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { errorLogFields } from "./error-log";
-import { jsonLogger } from "./logger";
+import { errorLogFields } from "../lib/error-log";
+import { jsonLogger } from "../lib/logger";
 
 /**
  * Runs `task` without holding the response: the runtime keeps the isolate alive for it

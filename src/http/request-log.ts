@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
-import type { AppEnv } from "../env";
 import { jsonLogger } from "../lib/logger";
+import type { AppEnv } from "./app-env";
 
 /**
  * One JSON line per request. Only metadata: never bodies, headers, tokens or query

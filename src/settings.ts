@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { Services } from "./container";
-import type { Principal } from "./domains/auth/auth.principal";
 
 /** What the Workers runtime hands each request: bindings from wrangler.toml plus secrets. */
 export type Bindings = {
@@ -24,15 +22,6 @@ export type Bindings = {
   PASSWORD_RESET_URL?: string;
 };
 
-export type Variables = {
-  requestId: string;
-  services: Services;
-  settings: Settings;
-  principal?: Principal;
-};
-
-export type AppEnv = { Bindings: Bindings; Variables: Variables };
-
 /** Values that are fine on a laptop and must never reach a deployed stage. */
 const KNOWN_DEV_SECRETS = new Set([
   "replace-with-at-least-32-random-bytes-base64url",
@@ -40,6 +29,11 @@ const KNOWN_DEV_SECRETS = new Set([
 ]);
 
 const LOCAL_ENVS = new Set(["development", "test"]);
+
+/** Development and test run on a laptop or in CI; every other stage is deployed. */
+export function isLocalEnv(appEnv: string): boolean {
+  return LOCAL_ENVS.has(appEnv);
+}
 
 const SettingsSchema = z
   .object({
@@ -70,7 +64,7 @@ const SettingsSchema = z
     if (s.MAILER === "http" && (!s.MAIL_API_URL || !s.MAIL_API_KEY)) {
       ctx.addIssue({ code: "custom", path: ["MAIL_API_KEY"], message: "required for MAILER=http" });
     }
-    if (LOCAL_ENVS.has(s.APP_ENV)) return;
+    if (isLocalEnv(s.APP_ENV)) return;
     if (KNOWN_DEV_SECRETS.has(s.JWT_SECRET)) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is a development default" });
     }

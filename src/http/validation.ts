@@ -1,4 +1,4 @@
-import type { FieldError } from "./errors";
+import type { FieldError } from "../lib/errors";
 
 type Issue = {
   path: readonly PropertyKey[];

@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { type AppError, type ErrorKind, MethodNotAllowedError, RateLimitedError } from "./errors";
+import {
+  type AppError,
+  type ErrorKind,
+  MethodNotAllowedError,
+  RateLimitedError,
+} from "../lib/errors";
 
 /** RFC 9457 problem details, the body of every non-2xx response. */
 export const ProblemSchema = z

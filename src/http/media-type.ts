@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
 import { BadRequestError, UnsupportedMediaTypeError, ValidationError } from "../lib/errors";
+import type { AppEnv } from "./app-env";
 
 const JSON_TYPE = "application/json";
 

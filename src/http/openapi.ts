@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
-import { type AuthLevel, authMiddleware } from "../middleware/auth";
-import { acceptOnly, refuseBody } from "../middleware/media-type";
+import { type AuthLevel, authMiddleware } from "./auth";
+import { acceptOnly, refuseBody } from "./media-type";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429;
