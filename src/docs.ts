@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { AppEnv } from "./http/app-env";
-import { documentedProblem } from "./http/openapi";
+import { anyClientProblem, documentedProblem, PUBLIC_SECURITY } from "./http/openapi";
 import { NotFoundError } from "./lib/errors";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -64,7 +64,15 @@ function generate(app: OpenAPIHono<AppEnv>) {
 
 const DOCUMENT_CONFIG = {
   openapi: "3.1.0",
-  info: { title: "Edge Store API", version: "1.0.0", description: DESCRIPTION },
+  info: {
+    title: "Edge Store API",
+    version: "1.0.0",
+    description: DESCRIPTION,
+    contact: { name: "Edge Store API team" },
+    // No licence has been granted for this API (the package is private): all rights
+    // reserved. SPDX has no identifier for that, so a LicenseRef- names it.
+    license: { name: "Proprietary: all rights reserved", identifier: "LicenseRef-Proprietary" },
+  },
   tags: [
     { name: "Health", description: "Liveness and readiness probes" },
     { name: "Docs", description: "This document and its interactive reference" },
@@ -83,6 +91,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     tags: ["Docs"],
     operationId: "getOpenApiDocument",
     summary: "OpenAPI document",
+    security: PUBLIC_SECURITY,
     description: "This OpenAPI 3.1 document, generated from the routes' Zod schemas.",
     responses: {
       200: {
@@ -97,6 +106,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
           },
         },
       },
+      "4XX": anyClientProblem(),
       500: documentedProblem(500, ["internal_error"]),
       503: documentedProblem(503, ["misconfigured"]),
     },
@@ -107,6 +117,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     tags: ["Docs"],
     operationId: "getDocsPage",
     summary: "Interactive API reference",
+    security: PUBLIC_SECURITY,
     description:
       "An HTML page (Scalar) that renders this document and can send requests; Authorize logs in with the OAuth2 password flow. Its scripts are served by this Worker, not a CDN.",
     responses: {
@@ -114,6 +125,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
         description: "The reference page",
         content: { "text/html": { schema: { type: "string" } } },
       },
+      "4XX": anyClientProblem(),
       500: documentedProblem(500, ["internal_error"]),
     },
   });

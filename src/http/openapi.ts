@@ -43,6 +43,12 @@ const DEFAULT_CODES: Record<ErrorStatus | 500 | 503, string> = {
 /** Security requirement for operations that need a user: bearer JWT or the OAuth2 password flow. */
 export const USER_SECURITY = [{ bearerAuth: [] }, { oauth2Password: [] }];
 
+/**
+ * Public operations say so (`security: []`) rather than leaving it unsaid: a reader, or a
+ * linter, cannot tell an omitted requirement from a forgotten one.
+ */
+export const PUBLIC_SECURITY: RouteConfig["security"] = [];
+
 function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem {
   const problem: Problem = {
     type: problemType(code),
@@ -68,10 +74,34 @@ export function documentedProblem(status: ErrorStatus | 500 | 503, codes: string
   };
 }
 
+/**
+ * The response of an operation that reads no input (no parameter, header or body), so none
+ * of its own 4xx can happen: the range still tells a client what any 4xx there looks like.
+ */
+export function anyClientProblem() {
+  return {
+    description:
+      "Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this.",
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: ProblemSchema,
+        examples: {
+          method_not_allowed: {
+            summary: "method_not_allowed",
+            value: exampleProblem(405, "method_not_allowed"),
+          },
+        },
+      },
+    },
+  };
+}
+
 /** Methods whose requests can carry a body; a GET's body is ignored, as HTTP intends. */
 const WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
 
 type DefineRouteConfig = RouteConfig & {
+  /** Required: what the operation does beyond its summary (rules, side effects, errors). */
+  description: string;
   auth?: AuthLevel;
   errors?: ErrorCodes;
   /** False for probes outside API_PREFIX, which the settings guard (503 misconfigured) skips. */
@@ -124,6 +154,9 @@ export function defineRoute<R extends DefineRouteConfig>(
     const codes = declared.length > 0 ? [...new Set(declared)] : [DEFAULT_CODES[status]];
     responses[status] = documentedProblem(status, codes);
   }
+  if (!Object.keys(responses).some((status) => status.startsWith("4"))) {
+    responses["4XX"] = anyClientProblem();
+  }
   responses[500] ??= documentedProblem(500, ["internal_error"]);
   if (settingsGuarded) responses[503] ??= documentedProblem(503, ["misconfigured"]);
 
@@ -137,7 +170,7 @@ export function defineRoute<R extends DefineRouteConfig>(
   return createRoute({
     ...route,
     responses,
-    ...(auth ? { security: USER_SECURITY } : {}),
+    security: auth ? USER_SECURITY : PUBLIC_SECURITY,
     ...(middleware.length ? { middleware } : {}),
   }) as unknown as Omit<R, "auth" | "errors" | "settingsGuarded">;
 }

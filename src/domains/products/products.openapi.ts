@@ -85,6 +85,8 @@ export const productsOptions = defineRoute({
   tags: TAGS,
   operationId: "productsOptions",
   summary: "Methods on the product collection",
+  description:
+    "A plain `OPTIONS` (no `Access-Control-Request-Method`) gets 204 with `Allow`. A CORS preflight is answered before routing, for the origins in `CORS_ORIGINS`.",
   responses: {
     204: {
       description: "No body; `Allow` lists the methods",
@@ -99,6 +101,8 @@ export const createProduct = defineRoute({
   tags: TAGS,
   operationId: "createProduct",
   summary: "Create a product",
+  description:
+    "`sku` is unique (409 `sku_taken`); `currency` defaults to USD and `description` to empty. Answers with `Location` and the new product's `ETag`.",
   auth: "admin",
   request: { body: { content: jsonContent(ProductCreateSchema) } },
   errors: { 409: ["sku_taken"] },
@@ -169,6 +173,8 @@ export const patchProduct = defineRoute({
   tags: TAGS,
   operationId: "updateProduct",
   summary: "Update some fields of a product",
+  description:
+    "Changes only the fields sent (at least one). Send `If-Match` to avoid lost updates (412 when it is no longer current).",
   auth: "admin",
   request: {
     params: ProductIdParams,

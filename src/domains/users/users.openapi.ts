@@ -15,6 +15,7 @@ export const getMe = defineRoute({
   tags: ["Users"],
   operationId: "getMe",
   summary: "Your account",
+  description: "The account of the access token's user: profile, role and tier.",
   auth: "user",
   responses: { 200: { description: "The caller", content: jsonContent(UserSchema) } },
 });
@@ -72,6 +73,7 @@ export const getUser = defineRoute({
   tags: ["Users"],
   operationId: "getUser",
   summary: "Get a user (admin)",
+  description: "Any account by id, active or not (404 `user_not_found` when none).",
   auth: "admin",
   request: { params: UserIdParamsSchema },
   responses: { 200: { description: "The user", content: jsonContent(UserSchema) } },

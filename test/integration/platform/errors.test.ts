@@ -275,6 +275,7 @@ describe("the OpenAPI document", () => {
       defineRoute({
         method: "get",
         path: "/api/v1/_conflict",
+        description: "Declares a header the generator refuses",
         request: {
           headers: z.object({
             "x-probe": z.string().openapi({ param: { name: "X-Probe", in: "header" } }),

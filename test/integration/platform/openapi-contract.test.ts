@@ -52,7 +52,36 @@ describe("the OpenAPI document covers the contract", () => {
     const document = await json<Document>(await api("/api/v1/openapi.json"));
     const me = document.paths["/api/v1/users/me"]?.get;
     expect(me?.security).toEqual([{ bearerAuth: [] }, { oauth2Password: [] }]);
-    expect(document.paths["/api/v1/products"]?.get?.security).toBeUndefined();
+    // Public operations say so explicitly: an omitted requirement reads as a forgotten one.
+    expect(document.paths["/api/v1/products"]?.get?.security).toEqual([]);
+    const undeclared = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => !Array.isArray(operation.security))
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(undeclared).toEqual([]);
+  });
+});
+
+describe("4xx in the document", () => {
+  it("every operation lists a 4xx; those that read no input, the 4XX range as a problem", async () => {
+    const document = await json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>(await api("/api/v1/openapi.json"));
+    const without4xx = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => !Object.keys(operation.responses).some((s) => s[0] === "4"))
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(without4xx).toEqual([]);
+    expect(document.paths["/health"]?.get?.responses).toMatchObject({
+      "4XX": {
+        content: {
+          "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+        },
+      },
+    });
+    expect(document.paths["/api/v1/products"]?.get?.responses["4XX"]).toBeUndefined();
   });
 });
 

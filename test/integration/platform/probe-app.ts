@@ -30,6 +30,7 @@ export function createProbeApp() {
     defineRoute({
       method: "post",
       path: "/api/v1/_probe",
+      description: "Echoes a JSON body",
       request: { body: { content: { "application/json": { schema: ProbeBody } } } },
       responses: probeResponse,
     }),
@@ -42,6 +43,7 @@ export function createProbeApp() {
     defineRoute({
       method: "post",
       path: "/api/v1/_probe-form",
+      description: "Echoes a JSON or form body",
       request: {
         body: {
           required: false,
@@ -66,6 +68,7 @@ export function createProbeApp() {
     defineRoute({
       method: "post",
       path: "/api/v1/_probe-action",
+      description: "A write that takes no body",
       responses: { 204: { description: "Done" } },
     }),
     (c) => c.body(null, 204),
@@ -74,6 +77,7 @@ export function createProbeApp() {
     defineRoute({
       method: "get",
       path: "/api/v1/_boom",
+      description: "Throws an unexpected error",
       responses: { 200: probeResponse[200] },
     }),
     () => {
