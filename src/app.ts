@@ -18,7 +18,7 @@ import { errorResponse, internalProblem, problemResponse } from "./http/problem"
 import { requestId } from "./http/request-id";
 import { requestLog } from "./http/request-log";
 import { requireValidSettings } from "./http/settings-guard";
-import { fieldErrors } from "./http/validation";
+import { validationHook } from "./http/validation";
 import { errorLogFields } from "./lib/error-log";
 import {
   type AppError,
@@ -28,7 +28,6 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
 import { loadSettings } from "./settings";
@@ -36,15 +35,6 @@ import { loadSettings } from "./settings";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type CreateAppOptions = { overrides?: ServiceOverrides };
-
-/** Zod failures anywhere (params, query, body) become one 422 problem with an entry per field. */
-function validationHook(result: {
-  success: boolean;
-  error?: { issues: Parameters<typeof fieldErrors>[0] };
-}) {
-  if (result.success || !result.error) return;
-  throw new ValidationError(fieldErrors(result.error.issues));
-}
 
 /** Hono's own HTTP errors (a body that does not parse, wrong media type) as domain errors. */
 function fromHttpException(error: HTTPException, contentType = ""): AppError | null {

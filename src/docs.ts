@@ -6,6 +6,8 @@ import { NotFoundError } from "./lib/errors";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 export const DOCS_PATH = "/docs";
+/** The OAuth2 token endpoint: the password grant and the refresh grant. */
+const TOKEN_URL = "/api/v1/auth/login";
 /** Served by Workers static assets: the bundle is copied from node_modules, init.js is ours. */
 export const SCALAR_BUNDLE_PATH = "/docs/vendor/scalar/standalone.js";
 export const DOCS_INIT_PATH = "/docs/init.js";
@@ -23,7 +25,8 @@ does not serve gets 405 with \`Allow\`.
 
 **Authorize** on this page logs in with the OAuth2 password flow (\`POST /api/v1/auth/login\`,
 form \`username\` and \`password\`); operations that need a user then send the access token as
-\`Authorization: Bearer <token>\`.`;
+\`Authorization: Bearer <token>\`. Its refresh uses the refresh grant of the same endpoint
+(form \`grant_type=refresh_token\`, \`refresh_token\`).`;
 
 /** Serves the generated OpenAPI 3.1 document and declares its security schemes. */
 export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
@@ -35,8 +38,11 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "oauth2Password", {
     type: "oauth2",
-    description: "OAuth2 password flow: the docs page's Authorize button logs in with it.",
-    flows: { password: { tokenUrl: "/api/v1/auth/login", scopes: {} } },
+    description:
+      "OAuth2 password flow: the docs page's Authorize button logs in with it, and refreshes with the refresh grant (RFC 6749 §6) at the same token endpoint.",
+    flows: {
+      password: { tokenUrl: TOKEN_URL, refreshUrl: TOKEN_URL, scopes: {} },
+    },
   });
   registerDocsOperations(app);
   // Not app.doc31(): it answers a generator error with the raw error as JSON. Thrown here,

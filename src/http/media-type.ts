@@ -5,7 +5,7 @@ import type { AppEnv } from "./app-env";
 const JSON_TYPE = "application/json";
 
 /** The media type without parameters: `application/json; charset=utf-8` → `application/json`. */
-function essence(contentType: string): string {
+export function essence(contentType: string): string {
   return (contentType.split(";")[0] ?? "").trim().toLowerCase();
 }
 

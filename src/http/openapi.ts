@@ -63,10 +63,23 @@ function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem 
   return problem;
 }
 
+/** Further examples an operation shows beside a code's plain one, by name. */
+export type ProblemVariants = (example: Problem) => Record<string, Problem>;
+
 /** A documented problem+json response: the Problem schema plus one example per code. */
-export function documentedProblem(status: ErrorStatus | 500 | 503, codes: string[]) {
+export function documentedProblem(
+  status: ErrorStatus | 500 | 503,
+  codes: string[],
+  variants: ProblemVariants = () => ({}),
+) {
   const examples = Object.fromEntries(
-    codes.map((code) => [code, { summary: code, value: exampleProblem(status, code) }]),
+    codes.flatMap((code) => {
+      const example = exampleProblem(status, code);
+      return [[code, example], ...Object.entries(variants(example))].map(([name, value]) => [
+        name,
+        { summary: name, value },
+      ]);
+    }),
   );
   return {
     description: `${TITLES[status]} (${codes.join(", ")})`,
@@ -104,6 +117,8 @@ type DefineRouteConfig = RouteConfig & {
   description: string;
   auth?: AuthLevel;
   errors?: ErrorCodes;
+  /** Extra examples for the problem responses (the token endpoint's OAuth2 `error` member). */
+  problemVariants?: ProblemVariants;
   /** False for probes outside API_PREFIX, which the settings guard (503 misconfigured) skips. */
   settingsGuarded?: boolean;
 };
@@ -116,8 +131,8 @@ type DefineRouteConfig = RouteConfig & {
  */
 export function defineRoute<R extends DefineRouteConfig>(
   config: R,
-): Omit<R, "auth" | "errors" | "settingsGuarded"> {
-  const { auth, errors = {}, settingsGuarded = true, ...route } = config;
+): Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded"> {
+  const { auth, errors = {}, problemVariants, settingsGuarded = true, ...route } = config;
   const implied: ErrorCodes = {};
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
@@ -152,7 +167,7 @@ export function defineRoute<R extends DefineRouteConfig>(
   for (const status of [...statuses].sort() as ErrorStatus[]) {
     const declared = [...(errors[status] ?? []), ...(implied[status] ?? [])];
     const codes = declared.length > 0 ? [...new Set(declared)] : [DEFAULT_CODES[status]];
-    responses[status] = documentedProblem(status, codes);
+    responses[status] = documentedProblem(status, codes, problemVariants);
   }
   if (!Object.keys(responses).some((status) => status.startsWith("4"))) {
     responses["4XX"] = anyClientProblem();
@@ -172,7 +187,7 @@ export function defineRoute<R extends DefineRouteConfig>(
     responses,
     security: auth ? USER_SECURITY : PUBLIC_SECURITY,
     ...(middleware.length ? { middleware } : {}),
-  }) as unknown as Omit<R, "auth" | "errors" | "settingsGuarded">;
+  }) as unknown as Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded">;
 }
 
 /** A JSON request or response body in a route definition. */

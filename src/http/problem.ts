@@ -6,6 +6,17 @@ import {
   RateLimitedError,
 } from "../lib/errors";
 
+/**
+ * RFC 6749 §5.2 error codes. The token endpoint's form grants (what OAuth2 client libraries
+ * send) add one to their problems as the `error` member, so those libraries understand them.
+ */
+export const OAUTH2_ERRORS = [
+  "invalid_request",
+  "invalid_grant",
+  "unsupported_grant_type",
+] as const;
+export type OAuth2Error = (typeof OAUTH2_ERRORS)[number];
+
 /** RFC 9457 problem details, the body of every non-2xx response. */
 export const ProblemSchema = z
   .object({
@@ -24,6 +35,11 @@ export const ProblemSchema = z
         }),
       )
       .optional(),
+    error: z.enum(OAUTH2_ERRORS).optional().openapi({
+      description:
+        "RFC 6749 §5.2 error code; only on problems answering a form grant of the token endpoint (POST /api/v1/auth/login)",
+      example: "invalid_grant",
+    }),
   })
   .openapi("Problem");
 

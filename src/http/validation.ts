@@ -1,4 +1,4 @@
-import type { FieldError } from "../lib/errors";
+import { type FieldError, ValidationError } from "../lib/errors";
 
 type Issue = {
   path: readonly PropertyKey[];
@@ -39,4 +39,12 @@ function toFieldErrors(issue: Issue): FieldError[] {
       ? issue.params.code
       : issue.code;
   return [{ path: path.join("."), message: issue.message, code }];
+}
+
+export type ValidationResult = { success: boolean; error?: { issues: readonly Issue[] } };
+
+/** Zod failures anywhere (params, query, body) become one 422 problem with an entry per field. */
+export function validationHook(result: ValidationResult): void {
+  if (result.success || !result.error) return;
+  throw new ValidationError(fieldErrors(result.error.issues));
 }

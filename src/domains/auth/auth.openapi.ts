@@ -1,19 +1,22 @@
 import { defineRoute, jsonContent } from "../../http/openapi";
+import type { Problem } from "../../http/problem";
 import { UserSchema } from "../users/users.schemas";
 import {
+  FORM_CONTENT_TYPE,
+  MULTIPART_CONTENT_TYPE,
+  oauth2ErrorMember,
+  oauth2ErrorOf,
+} from "./auth.oauth2";
+import {
   AcceptedSchema,
-  LoginFormSchema,
   LoginSchema,
   PasswordResetConfirmSchema,
   PasswordResetRequestSchema,
   RefreshSchema,
   RegisterSchema,
+  TokenFormSchema,
   TokenPairSchema,
 } from "./auth.schemas";
-
-export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
-/** The same form as `curl -F` sends it; declared, since operations take only what they declare. */
-export const MULTIPART_CONTENT_TYPE = "multipart/form-data";
 
 const tokenPairResponse = {
   description: "An access token (15 minutes) and a refresh token (30 days, single use)",
@@ -32,12 +35,40 @@ export const register = defineRoute({
   errors: { 409: ["email_taken"] },
 });
 
+const tokenForm = {
+  schema: TokenFormSchema,
+  examples: {
+    password: {
+      summary: "Password grant (log in)",
+      value: {
+        grant_type: "password",
+        username: "customer@example.com",
+        password: "customer-password-123",
+      },
+    },
+    refresh_token: {
+      summary: "Refresh grant (RFC 6749 §6)",
+      value: {
+        grant_type: "refresh_token",
+        refresh_token: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
+      },
+    },
+  },
+};
+
+/** Each problem a form grant can get, as it gets it: with its RFC 6749 `error` member. */
+function withOAuth2Error(example: Problem): Record<string, Problem> {
+  const error = oauth2ErrorOf(example);
+  if (!error || example.code === "malformed_json") return {};
+  return { [`${example.code}_form`]: { ...example, error } };
+}
+
 export const login = defineRoute({
   method: "post",
   path: "/auth/login",
   tags: ["Auth"],
   operationId: "login",
-  summary: "Log in",
+  summary: "Log in, or refresh the tokens (OAuth2 token endpoint)",
   description: [
     "Send the credentials either as JSON (`email`, `password`) or, as the OAuth2 password",
     "flow does (the docs page's Authorize button), as an `application/x-www-form-urlencoded`",
@@ -45,21 +76,37 @@ export const login = defineRoute({
     "are also accepted as `multipart/form-data` (`curl -F`). One body is required: a request",
     "without one answers 415.",
     "",
+    "This is also the OAuth2 token endpoint's refresh grant (RFC 6749 §6): the form",
+    "`grant_type=refresh_token&refresh_token=...` spends the refresh token and returns a new",
+    "pair, with the same rules as `POST /auth/refresh` (a reused token revokes its login).",
+    "Another `grant_type` is 400 `unsupported_grant_type`.",
+    "",
+    "Problems answering a form also carry the RFC 6749 `error` member, so OAuth2 client",
+    "libraries understand them: `invalid_grant` (401, 403), `invalid_request` (400, 413, 422)",
+    "and `unsupported_grant_type`. JSON logins get plain problems.",
+    "",
     "An unknown email and a wrong password get the same 401. At most 5 attempts per email",
     "and 20 per client IP per minute (429 with `Retry-After`).",
   ].join("\n"),
+  middleware: oauth2ErrorMember,
   request: {
     body: {
       required: false,
       content: {
         ...jsonContent(LoginSchema),
-        [FORM_CONTENT_TYPE]: { schema: LoginFormSchema },
-        [MULTIPART_CONTENT_TYPE]: { schema: LoginFormSchema },
+        [FORM_CONTENT_TYPE]: tokenForm,
+        [MULTIPART_CONTENT_TYPE]: tokenForm,
       },
     },
   },
   responses: { 200: tokenPairResponse },
-  errors: { 401: ["invalid_credentials"], 403: ["account_disabled"], 429: ["rate_limited"] },
+  errors: {
+    400: ["unsupported_grant_type"],
+    401: ["invalid_credentials", "invalid_refresh_token", "refresh_token_reused"],
+    403: ["account_disabled"],
+    429: ["rate_limited"],
+  },
+  problemVariants: withOAuth2Error,
 });
 
 export const refresh = defineRoute({

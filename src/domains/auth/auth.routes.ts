@@ -4,38 +4,38 @@ import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
 import { UnsupportedMediaTypeError } from "../../lib/errors";
 import { toUserResponse } from "../users/users.schemas";
+import { FORM_CONTENT_TYPE, MULTIPART_CONTENT_TYPE, tokenRequestHook } from "./auth.oauth2";
 import * as routes from "./auth.openapi";
-import { toTokenPairResponse } from "./auth.schemas";
+import { type Login, type TokenForm, toTokenPairResponse } from "./auth.schemas";
 
 /** Cloudflare sets CF-Connecting-IP on every request it proxies (wrangler dev too). */
 function clientIp(c: Context<AppEnv>): string {
   return c.req.header("CF-Connecting-IP") ?? "unknown";
 }
 
-type Credentials = { email: string; password: string };
+type Grant =
+  | { type: "password"; email: string; password: string }
+  | { type: "refresh_token"; refreshToken: string };
 
 /**
- * The credentials from whichever body the route's validators checked. The body is optional
- * with two media types (see defineRoute), so @hono/zod-openapi validates the JSON target for
- * a JSON Content-Type and the form target for a form one (urlencoded or multipart),
- * and records `{}` for the target it skipped. Picking the target that holds its required
+ * The grant from whichever body the route's validators checked. The body is optional with
+ * several media types (see defineRoute), so @hono/zod-openapi validates the JSON target for
+ * a JSON Content-Type and the form target for a form one (urlencoded or multipart), and
+ * records `{}` for the target it skipped. Picking the target that holds its required
  * fields, rather than testing the header again here, cannot disagree with the validators.
  */
-function credentials(
-  form: { username?: string; password?: string },
-  json: { email?: string; password?: string },
-): Credentials {
-  if (form.username !== undefined && form.password !== undefined) {
-    return { email: form.username, password: form.password };
-  }
-  if (json.email !== undefined && json.password !== undefined) {
-    return { email: json.email, password: json.password };
+function grantOf(...bodies: Array<TokenForm | Login | Record<string, never>>): Grant {
+  for (const body of bodies) {
+    if ("refresh_token" in body) return { type: "refresh_token", refreshToken: body.refresh_token };
+    if ("username" in body)
+      return { type: "password", email: body.username, password: body.password };
+    if ("email" in body) return { type: "password", email: body.email, password: body.password };
   }
   // Neither was sent (no Content-Type, no body): the route needs one of them.
   throw new UnsupportedMediaTypeError([
     "application/json",
-    routes.FORM_CONTENT_TYPE,
-    routes.MULTIPART_CONTENT_TYPE,
+    FORM_CONTENT_TYPE,
+    MULTIPART_CONTENT_TYPE,
   ]);
 }
 
@@ -44,12 +44,20 @@ export const authRoutes = new OpenAPIHono<AppEnv>()
     const user = await c.var.services.auth.register(c.req.valid("json"));
     return c.json(toUserResponse(user), 201);
   })
-  .openapi(routes.login, async (c) => {
-    const body = credentials(c.req.valid("form"), c.req.valid("json"));
-    const pair = await c.var.services.auth.login({ ...body, clientIp: clientIp(c) });
-    c.header("Cache-Control", "no-store");
-    return c.json(toTokenPairResponse(pair), 200);
-  })
+  .openapi(
+    routes.login,
+    async (c) => {
+      const { auth } = c.var.services;
+      const grant = grantOf(c.req.valid("form"), c.req.valid("json"));
+      const pair =
+        grant.type === "refresh_token"
+          ? await auth.refresh(grant.refreshToken)
+          : await auth.login({ ...grant, clientIp: clientIp(c) });
+      c.header("Cache-Control", "no-store");
+      return c.json(toTokenPairResponse(pair), 200);
+    },
+    tokenRequestHook,
+  )
   .openapi(routes.refresh, async (c) => {
     const pair = await c.var.services.auth.refresh(c.req.valid("json").refresh_token);
     c.header("Cache-Control", "no-store");

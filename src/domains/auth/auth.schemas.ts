@@ -31,27 +31,59 @@ export const LoginSchema = z
     example: { email: "customer@example.com", password: "customer-password-123" },
   });
 
+/** What OAuth2 clients may add to any grant; no client is registered, so they are ignored. */
+const OAuth2ClientFields = {
+  scope: z.string().max(1000).optional().openapi({ example: "" }),
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(256).optional(),
+};
+
 /**
  * RFC 6749 §4.3 resource owner password credentials, as the docs page's Authorize button
- * sends them: `username` is the email. Clients may add scope and client credentials; no
- * client is registered, so they are accepted and ignored.
+ * sends them: `username` is the email. `grant_type` may be left out (a plain login form).
  */
 export const LoginFormSchema = z
   .strictObject({
     grant_type: z.literal("password").optional().openapi({ example: "password" }),
     username: z.email().max(EMAIL_MAX).openapi({ example: "customer@example.com" }),
     password: LoginPasswordSchema,
-    scope: z.string().max(1000).optional().openapi({ example: "" }),
-    client_id: z.string().max(256).optional(),
-    client_secret: z.string().max(256).optional(),
+    ...OAuth2ClientFields,
   })
-  .openapi("LoginForm", {
+  .openapi({
+    title: "Password grant",
     example: {
       grant_type: "password",
       username: "customer@example.com",
       password: "customer-password-123",
     },
   });
+
+const REFRESH_TOKEN_EXAMPLE = "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A";
+
+/** RFC 6749 §6: the token endpoint's refresh grant, the same rules as POST /auth/refresh. */
+export const RefreshGrantFormSchema = z
+  .strictObject({
+    grant_type: z.literal("refresh_token").openapi({ example: "refresh_token" }),
+    refresh_token: OpaqueTokenSchema.openapi({ example: REFRESH_TOKEN_EXAMPLE }),
+    ...OAuth2ClientFields,
+  })
+  .openapi({
+    title: "Refresh grant",
+    example: { grant_type: "refresh_token", refresh_token: REFRESH_TOKEN_EXAMPLE },
+  });
+
+/**
+ * The token endpoint's form body: one of the two grants, told apart by `grant_type`. The
+ * grants stay inline (not components), so the document has no `discriminator`: the password
+ * grant's `grant_type` is optional (a form without one is a password grant), and a
+ * discriminator must be a property every variant requires.
+ */
+export const TokenFormSchema = z
+  .discriminatedUnion("grant_type", [LoginFormSchema, RefreshGrantFormSchema])
+  .openapi("TokenForm");
+
+export type Login = z.infer<typeof LoginSchema>;
+export type TokenForm = z.infer<typeof TokenFormSchema>;
 
 export const TokenPairSchema = z
   .object({
@@ -63,7 +95,7 @@ export const TokenPairSchema = z
     expires_in: z.number().int().openapi({ description: "Seconds", example: 900 }),
     refresh_token: z.string().openapi({
       description: "Opaque, single use (each refresh returns a new one), valid 30 days",
-      example: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
+      example: REFRESH_TOKEN_EXAMPLE,
     }),
   })
   .openapi("TokenPair", {
@@ -71,7 +103,7 @@ export const TokenPairSchema = z
       access_token: "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
       token_type: "bearer",
       expires_in: 900,
-      refresh_token: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A",
+      refresh_token: REFRESH_TOKEN_EXAMPLE,
     },
   });
 
@@ -87,7 +119,7 @@ export function toTokenPairResponse(pair: TokenPair): z.infer<typeof TokenPairSc
 export const RefreshSchema = z
   .strictObject({ refresh_token: OpaqueTokenSchema })
   .openapi("RefreshRequest", {
-    example: { refresh_token: "q0J3m2n9bE1xY8pWc4kT7vR5sD6fG2hJ9kL3zX1cV0A" },
+    example: { refresh_token: REFRESH_TOKEN_EXAMPLE },
   });
 
 export const PasswordResetRequestSchema = z

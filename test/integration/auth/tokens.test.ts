@@ -204,7 +204,7 @@ describe("login from the docs page", () => {
       paths: Record<string, Record<string, { requestBody?: { content: object } }>>;
     }>(await api("/api/v1/openapi.json"));
     expect(doc.components.securitySchemes.oauth2Password?.flows).toEqual({
-      password: { tokenUrl: "/api/v1/auth/login", scopes: {} },
+      password: { tokenUrl: "/api/v1/auth/login", refreshUrl: "/api/v1/auth/login", scopes: {} },
     });
     const content = doc.paths["/api/v1/auth/login"]?.post?.requestBody?.content ?? {};
     expect(Object.keys(content).sort()).toEqual([
