@@ -12,6 +12,7 @@ import { ordersRoutes } from "./domains/orders/orders.routes";
 import { productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import type { AppEnv } from "./http/app-env";
+import { BOOKMARK_HEADER, d1Session } from "./http/d1-session";
 import { allowedMethods } from "./http/method-not-allowed";
 import { API_PREFIX } from "./http/openapi";
 import { errorResponse, internalProblem, problemResponse } from "./http/problem";
@@ -65,6 +66,7 @@ const corsForSettings = cors({
     "If-None-Match",
     "Idempotency-Key",
     "X-Request-Id",
+    BOOKMARK_HEADER,
   ],
   exposeHeaders: [
     "ETag",
@@ -74,6 +76,9 @@ const corsForSettings = cors({
     "X-Total-Count",
     "Retry-After",
     "Idempotent-Replayed",
+    "Server-Timing",
+    BOOKMARK_HEADER,
+    "X-Cache",
   ],
   maxAge: 600,
 });
@@ -81,6 +86,8 @@ const corsForSettings = cors({
 export function createApp(options: CreateAppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  // First, so the total in Server-Timing covers every other middleware.
+  app.use(d1Session);
   app.use(requestId);
   app.use(requestLog);
   app.use(
@@ -110,7 +117,7 @@ export function createApp(options: CreateAppOptions = {}) {
     }),
   );
   app.use(async (c, next) => {
-    c.set("services", buildServices(c.env, options.overrides));
+    c.set("services", buildServices(c.env, options.overrides, c.var.d1));
     await next();
   });
   app.use("/api/*", requireValidSettings);

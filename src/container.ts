@@ -1,4 +1,5 @@
 import { createDatabase } from "./db/client";
+import type { RequestD1 } from "./db/request-d1";
 import { d1UnitOfWork } from "./db/unit-of-work";
 import { AccessTokens } from "./domains/auth/access-tokens";
 import { D1RefreshTokensRepository, D1ResetTokensRepository } from "./domains/auth/auth.repository";
@@ -71,10 +72,15 @@ function requireSettings(env: Bindings): Settings {
 /**
  * The composition root, per request (or per queue batch / cron run): wires repositories
  * over this request's bindings into services. Services are built lazily, so a request
- * pays only for what it uses. Overrides replace any service, for tests.
+ * pays only for what it uses. Overrides replace any service, for tests. A request passes
+ * its D1 session (`d1`); jobs use the binding, so the primary.
  */
-export function buildServices(env: Bindings, overrides: ServiceOverrides = {}): Services {
-  const db = createDatabase(env.DB);
+export function buildServices(
+  env: Bindings,
+  overrides: ServiceOverrides = {},
+  d1: D1Database | RequestD1 = env.DB,
+): Services {
+  const db = createDatabase(d1);
   const clock = systemClock;
   const unitOfWork = d1UnitOfWork(db);
   const services = {} as Services;

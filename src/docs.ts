@@ -1,7 +1,15 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { AppEnv } from "./http/app-env";
-import { anyClientProblem, documentedProblem, PUBLIC_SECURITY } from "./http/openapi";
+import {
+  anyClientProblem,
+  D1_BOOKMARK_PARAMETER,
+  documentedProblem,
+  EDGE_HEADER_COMPONENTS,
+  EDGE_PARAMETERS,
+  PUBLIC_SECURITY,
+  withEdgeHeaders,
+} from "./http/openapi";
 import { NotFoundError } from "./lib/errors";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -44,6 +52,10 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
       password: { tokenUrl: TOKEN_URL, refreshUrl: TOKEN_URL, scopes: {} },
     },
   });
+  app.openAPIRegistry.registerComponent("parameters", "D1Bookmark", D1_BOOKMARK_PARAMETER);
+  for (const [name, header] of Object.entries(EDGE_HEADER_COMPONENTS)) {
+    app.openAPIRegistry.registerComponent("headers", name, header);
+  }
   registerDocsOperations(app);
   // Not app.doc31(): it answers a generator error with the raw error as JSON. Thrown here,
   // the error reaches app.onError like any other and becomes a 500 problem. The document
@@ -99,7 +111,8 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     summary: "OpenAPI document",
     security: PUBLIC_SECURITY,
     description: "This OpenAPI 3.1 document, generated from the routes' Zod schemas.",
-    responses: {
+    parameters: EDGE_PARAMETERS,
+    responses: withEdgeHeaders({
       200: {
         description: "The OpenAPI 3.1 document",
         content: {
@@ -115,7 +128,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
       "4XX": anyClientProblem(),
       500: documentedProblem(500, ["internal_error"]),
       503: documentedProblem(503, ["misconfigured"]),
-    },
+    }),
   });
   app.openAPIRegistry.registerPath({
     method: "get",
@@ -126,14 +139,15 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
     security: PUBLIC_SECURITY,
     description:
       "An HTML page (Scalar) that renders this document and can send requests; Authorize logs in with the OAuth2 password flow. Its scripts are served by this Worker, not a CDN.",
-    responses: {
+    parameters: EDGE_PARAMETERS,
+    responses: withEdgeHeaders({
       200: {
         description: "The reference page",
         content: { "text/html": { schema: { type: "string" } } },
       },
       "4XX": anyClientProblem(),
       500: documentedProblem(500, ["internal_error"]),
-    },
+    }),
   });
 }
 

@@ -1141,9 +1141,20 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /**
+         * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+         * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+         */
+        D1Bookmark: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+        ServerTiming: string;
+        /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+        D1Bookmark: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1151,7 +1162,13 @@ export interface operations {
     getLiveness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1160,6 +1177,8 @@ export interface operations {
             /** @description Alive */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1169,6 +1188,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1178,6 +1199,8 @@ export interface operations {
             /** @description Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this. */
             "4XX": {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1189,7 +1212,13 @@ export interface operations {
     getReadiness: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1198,6 +1227,8 @@ export interface operations {
             /** @description Ready */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1207,6 +1238,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1216,6 +1249,8 @@ export interface operations {
             /** @description Not ready (not_ready) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1242,6 +1277,8 @@ export interface operations {
             /** @description Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this. */
             "4XX": {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1253,7 +1290,13 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1266,6 +1309,8 @@ export interface operations {
             /** @description The new account */
             201: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1275,6 +1320,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1284,6 +1331,8 @@ export interface operations {
             /** @description Conflict (email_taken) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1293,6 +1342,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1302,6 +1353,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1311,6 +1364,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1320,6 +1375,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1329,6 +1386,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1340,7 +1399,13 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1355,6 +1420,8 @@ export interface operations {
             /** @description An access token (15 minutes) and a refresh token (30 days, single use) */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1364,6 +1431,8 @@ export interface operations {
             /** @description Bad request (unsupported_grant_type, malformed_json, malformed_body) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,6 +1442,8 @@ export interface operations {
             /** @description Unauthenticated (invalid_credentials, invalid_refresh_token, refresh_token_reused) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1382,6 +1453,8 @@ export interface operations {
             /** @description Forbidden (account_disabled) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1391,6 +1464,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1400,6 +1475,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1409,6 +1486,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1418,6 +1497,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1427,6 +1508,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1436,6 +1519,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1447,7 +1532,13 @@ export interface operations {
     refreshTokens: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1460,6 +1551,8 @@ export interface operations {
             /** @description An access token (15 minutes) and a refresh token (30 days, single use) */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1469,6 +1562,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1478,6 +1573,8 @@ export interface operations {
             /** @description Unauthenticated (invalid_refresh_token, refresh_token_reused) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1487,6 +1584,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1496,6 +1595,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,6 +1606,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1514,6 +1617,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1523,6 +1628,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1534,7 +1641,13 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1547,6 +1660,8 @@ export interface operations {
             /** @description Logged out */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1554,6 +1669,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1563,6 +1680,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1572,6 +1691,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1581,6 +1702,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1590,6 +1713,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1599,6 +1724,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1610,7 +1737,13 @@ export interface operations {
     requestPasswordReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1623,6 +1756,8 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1632,6 +1767,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1641,6 +1778,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1650,6 +1789,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,6 +1800,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1668,6 +1811,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1677,6 +1822,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1686,6 +1833,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1697,7 +1846,13 @@ export interface operations {
     confirmPasswordReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1710,6 +1865,8 @@ export interface operations {
             /** @description Password changed */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1717,6 +1874,8 @@ export interface operations {
             /** @description Bad request (invalid_reset_token, malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,6 +1885,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,6 +1896,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1744,6 +1907,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1753,6 +1918,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +1929,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1773,7 +1942,13 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1782,6 +1957,8 @@ export interface operations {
             /** @description The caller */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1791,6 +1968,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1800,6 +1979,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1809,6 +1990,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,7 +2003,13 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1833,6 +2022,8 @@ export interface operations {
             /** @description The updated account */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +2033,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,6 +2044,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1860,6 +2055,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,6 +2066,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1878,6 +2077,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1887,6 +2088,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1896,6 +2099,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1907,7 +2112,13 @@ export interface operations {
     changeMyPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1920,6 +2131,8 @@ export interface operations {
             /** @description Password changed */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1927,6 +2140,8 @@ export interface operations {
             /** @description Bad request (invalid_password, malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1936,6 +2151,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1945,6 +2162,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1954,6 +2173,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2184,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1972,6 +2195,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2206,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2007,7 +2234,13 @@ export interface operations {
                 /** @description Email or name contains (case-insensitive) */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2018,6 +2251,10 @@ export interface operations {
                 headers: {
                     /** @description The next page */
                     Link?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2027,6 +2264,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,6 +2275,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2045,6 +2286,8 @@ export interface operations {
             /** @description Validation failed (validation_failed, invalid_cursor) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,6 +2297,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2063,6 +2308,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,7 +2321,13 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 user_id: string;
             };
@@ -2085,6 +2338,8 @@ export interface operations {
             /** @description The user */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2094,6 +2349,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2103,6 +2360,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2112,6 +2371,8 @@ export interface operations {
             /** @description Not found (user_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,6 +2382,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2393,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2139,6 +2404,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,7 +2417,13 @@ export interface operations {
     deleteUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 user_id: string;
             };
@@ -2161,6 +2434,8 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2168,6 +2443,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2177,6 +2454,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2186,6 +2465,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,6 +2476,8 @@ export interface operations {
             /** @description Not found (user_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2204,6 +2487,8 @@ export interface operations {
             /** @description Conflict (cannot_delete_self, user_has_orders) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2213,6 +2498,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2222,6 +2509,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2231,6 +2520,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2240,6 +2531,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2249,6 +2542,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2260,7 +2555,13 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 user_id: string;
             };
@@ -2275,6 +2576,8 @@ export interface operations {
             /** @description The updated user */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2587,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2293,6 +2598,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2302,6 +2609,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2311,6 +2620,8 @@ export interface operations {
             /** @description Not found (user_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2320,6 +2631,8 @@ export interface operations {
             /** @description Conflict (cannot_lock_self_out) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2329,6 +2642,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2338,6 +2653,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2347,6 +2664,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2356,6 +2675,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,6 +2686,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2389,7 +2712,13 @@ export interface operations {
                 /** @description true: stock > 0; false: stock = 0 */
                 in_stock?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2400,6 +2729,10 @@ export interface operations {
                 headers: {
                     /** @description The next page */
                     Link?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2409,6 +2742,8 @@ export interface operations {
             /** @description Validation failed (validation_failed, invalid_cursor) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2418,6 +2753,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2427,6 +2764,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2438,7 +2777,13 @@ export interface operations {
     createProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2453,6 +2798,10 @@ export interface operations {
                 headers: {
                     Location: string;
                     ETag: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2462,6 +2811,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2471,6 +2822,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2480,6 +2833,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2489,6 +2844,8 @@ export interface operations {
             /** @description Conflict (sku_taken) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2498,6 +2855,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2507,6 +2866,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2516,6 +2877,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2525,6 +2888,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2534,6 +2899,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2545,7 +2912,13 @@ export interface operations {
     productsOptions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2555,6 +2928,10 @@ export interface operations {
             204: {
                 headers: {
                     Allow: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2562,6 +2939,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2571,6 +2950,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2580,6 +2961,8 @@ export interface operations {
             /** @description Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this. */
             "4XX": {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,7 +2981,13 @@ export interface operations {
                 /** @description true: stock > 0; false: stock = 0 */
                 in_stock?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2609,6 +2998,10 @@ export interface operations {
                 headers: {
                     "X-Total-Count": string;
                     "Last-Modified"?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2616,6 +3009,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2625,6 +3020,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2634,6 +3031,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2646,6 +3045,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description ETag you already have */
                 "If-None-Match"?: string;
             };
@@ -2661,6 +3065,10 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +3080,10 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2679,6 +3091,8 @@ export interface operations {
             /** @description Not found (product_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2688,6 +3102,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2697,6 +3113,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2706,6 +3124,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2718,6 +3138,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description ETag from a previous read; the write happens only if it is still current (else 412) */
                 "If-Match"?: string;
             };
@@ -2737,6 +3162,10 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2746,6 +3175,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2755,6 +3186,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,6 +3197,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2773,6 +3208,8 @@ export interface operations {
             /** @description Not found (product_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2782,6 +3219,8 @@ export interface operations {
             /** @description Conflict (sku_taken) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2791,6 +3230,8 @@ export interface operations {
             /** @description Precondition failed (precondition_failed) */
             412: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2800,6 +3241,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2809,6 +3252,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,6 +3263,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2827,6 +3274,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2836,6 +3285,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,7 +3298,13 @@ export interface operations {
     deleteProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 product_id: string;
             };
@@ -2858,6 +3315,8 @@ export interface operations {
             /** @description Deleted or archived */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2865,6 +3324,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2874,6 +3335,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2883,6 +3346,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2892,6 +3357,8 @@ export interface operations {
             /** @description Not found (product_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2901,6 +3368,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2910,6 +3379,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2919,6 +3390,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2928,6 +3401,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2937,6 +3412,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2949,6 +3426,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description ETag from a previous read; the write happens only if it is still current (else 412) */
                 "If-Match"?: string;
             };
@@ -2968,6 +3450,10 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2977,6 +3463,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2986,6 +3474,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2995,6 +3485,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3004,6 +3496,8 @@ export interface operations {
             /** @description Not found (product_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3013,6 +3507,8 @@ export interface operations {
             /** @description Conflict (sku_taken) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3022,6 +3518,8 @@ export interface operations {
             /** @description Precondition failed (precondition_failed) */
             412: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3031,6 +3529,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3040,6 +3540,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3049,6 +3551,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3058,6 +3562,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3067,6 +3573,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3089,7 +3597,13 @@ export interface operations {
                 /** @description Admins: only this user's orders. Customers always get their own; another user's id is 403 */
                 user_id?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3100,6 +3614,10 @@ export interface operations {
                 headers: {
                     /** @description The next page */
                     Link?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3109,6 +3627,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3118,6 +3638,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3127,6 +3649,8 @@ export interface operations {
             /** @description Validation failed (validation_failed, invalid_cursor) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3136,6 +3660,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3145,6 +3671,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3157,6 +3685,11 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`; while the first request is still running, 409 `idempotency_key_in_flight`. */
                 "Idempotency-Key"?: string;
             };
@@ -3175,6 +3708,10 @@ export interface operations {
                     Location: string;
                     /** @description `true` when this response is the stored response to an earlier request */
                     "Idempotent-Replayed"?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3184,6 +3721,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3193,6 +3732,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3202,6 +3743,8 @@ export interface operations {
             /** @description Not found (product_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3211,6 +3754,8 @@ export interface operations {
             /** @description Conflict (out_of_stock, idempotency_key_in_flight) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3220,6 +3765,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3229,6 +3776,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3238,6 +3787,8 @@ export interface operations {
             /** @description Validation failed (validation_failed, mixed_currency, idempotency_key_mismatch) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3247,6 +3798,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3256,6 +3809,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,7 +3822,13 @@ export interface operations {
     getOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 order_id: string;
             };
@@ -3278,6 +3839,8 @@ export interface operations {
             /** @description The order */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3287,6 +3850,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3296,6 +3861,8 @@ export interface operations {
             /** @description Not found (order_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3305,6 +3872,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3314,6 +3883,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +3894,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,7 +3907,13 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 order_id: string;
             };
@@ -3345,6 +3924,8 @@ export interface operations {
             /** @description Cancelled */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3354,6 +3935,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,6 +3946,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3372,6 +3957,8 @@ export interface operations {
             /** @description Not found (order_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3381,6 +3968,8 @@ export interface operations {
             /** @description Conflict (invalid_order_state) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3390,6 +3979,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3399,6 +3990,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3408,6 +4001,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3417,6 +4012,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3426,6 +4023,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3437,7 +4036,13 @@ export interface operations {
     fulfillOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 order_id: string;
             };
@@ -3448,6 +4053,8 @@ export interface operations {
             /** @description Fulfilled */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3457,6 +4064,8 @@ export interface operations {
             /** @description Bad request (malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3466,6 +4075,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3475,6 +4086,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3484,6 +4097,8 @@ export interface operations {
             /** @description Not found (order_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3493,6 +4108,8 @@ export interface operations {
             /** @description Conflict (invalid_order_state) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3502,6 +4119,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3511,6 +4130,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +4141,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +4152,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3538,6 +4163,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3558,7 +4185,13 @@ export interface operations {
                 /** @description Only orders in this status */
                 status?: "placed" | "cancelled" | "fulfilled";
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 user_id: string;
             };
@@ -3571,6 +4204,10 @@ export interface operations {
                 headers: {
                     /** @description The next page */
                     Link?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3580,6 +4217,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3589,6 +4228,8 @@ export interface operations {
             /** @description Forbidden (forbidden) */
             403: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3598,6 +4239,8 @@ export interface operations {
             /** @description Not found (user_not_found) */
             404: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3607,6 +4250,8 @@ export interface operations {
             /** @description Validation failed (validation_failed, invalid_cursor) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3616,6 +4261,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3625,6 +4272,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3636,7 +4285,13 @@ export interface operations {
     getOpenApiDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3645,6 +4300,8 @@ export interface operations {
             /** @description The OpenAPI 3.1 document */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3654,6 +4311,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,6 +4322,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3672,6 +4333,8 @@ export interface operations {
             /** @description Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this. */
             "4XX": {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3683,7 +4346,13 @@ export interface operations {
     getDocsPage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3692,6 +4361,8 @@ export interface operations {
             /** @description The reference page */
             200: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3701,6 +4372,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3710,6 +4383,8 @@ export interface operations {
             /** @description Client error. This operation reads no input, so it has no 4xx of its own; any 4xx at this path (such as 405 for another method) is a problem+json like this. */
             "4XX": {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -109,6 +109,76 @@ export function anyClientProblem() {
   };
 }
 
+const BOOKMARK_EXAMPLE = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
+
+/** The X-D1-Bookmark request header, declared once in the document (docs.ts registers it). */
+export const D1_BOOKMARK_PARAMETER = {
+  name: "X-D1-Bookmark",
+  in: "header" as const,
+  required: false,
+  description:
+    "The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.",
+  schema: { type: "string" as const, maxLength: 256, example: BOOKMARK_EXAMPLE },
+  example: BOOKMARK_EXAMPLE,
+};
+
+const SERVER_TIMING_HEADER = {
+  description: "D1 round trips this request made and their time, and the total (milliseconds).",
+  example: 'd1;dur=23.4;desc="1 round trips", total;dur=25.1',
+};
+const BOOKMARK_HEADER = {
+  description:
+    "The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes.",
+  example: BOOKMARK_EXAMPLE,
+};
+
+/** The response headers every response carries, declared once in the document (docs.ts). */
+export const EDGE_HEADER_COMPONENTS = {
+  ServerTiming: {
+    description: SERVER_TIMING_HEADER.description,
+    required: true,
+    schema: { type: "string" as const, example: SERVER_TIMING_HEADER.example },
+  },
+  D1Bookmark: {
+    description: BOOKMARK_HEADER.description,
+    required: false,
+    schema: { type: "string" as const, example: BOOKMARK_EXAMPLE },
+  },
+};
+
+/** The same, for a response that declares headers of its own (as a Zod object). */
+const EDGE_RESPONSE_HEADERS = z.object({
+  "Server-Timing": z.string().openapi(SERVER_TIMING_HEADER),
+  "X-D1-Bookmark": z.string().optional().openapi(BOOKMARK_HEADER),
+});
+
+const EDGE_HEADER_REFS = {
+  "Server-Timing": { $ref: "#/components/headers/ServerTiming" },
+  "X-D1-Bookmark": { $ref: "#/components/headers/D1Bookmark" },
+};
+
+/** Where the document declares X-D1-Bookmark once; every operation refers to it. */
+export const EDGE_PARAMETERS = [{ $ref: "#/components/parameters/D1Bookmark" }];
+
+/**
+ * The responses with the headers every response carries added to each (Server-Timing,
+ * X-D1-Bookmark): references to the components, or, where a response declares its own
+ * headers (as a Zod object, see nextLinkHeader), the same headers added to that object.
+ */
+export function withEdgeHeaders(responses: RouteConfig["responses"]): RouteConfig["responses"] {
+  const documented: RouteConfig["responses"] = {};
+  for (const [status, response] of Object.entries(responses)) {
+    if ("$ref" in response) {
+      documented[status] = response;
+      continue;
+    }
+    const own = response.headers as z.ZodObject | undefined;
+    const headers = own ? own.extend(EDGE_RESPONSE_HEADERS.shape) : EDGE_HEADER_REFS;
+    documented[status] = { ...response, headers };
+  }
+  return documented;
+}
+
 /** Methods whose requests can carry a body; a GET's body is ignored, as HTTP intends. */
 const WRITE_METHODS = new Set(["post", "put", "patch", "delete"]);
 
@@ -184,7 +254,8 @@ export function defineRoute<R extends DefineRouteConfig>(
   // declares itself; the problem responses added here are thrown, never returned.
   return createRoute({
     ...route,
-    responses,
+    responses: withEdgeHeaders(responses),
+    parameters: [...(route.parameters ?? []), ...EDGE_PARAMETERS],
     security: auth ? USER_SECURITY : PUBLIC_SECURITY,
     ...(middleware.length ? { middleware } : {}),
   }) as unknown as Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded">;

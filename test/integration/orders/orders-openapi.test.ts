@@ -36,6 +36,8 @@ describe("the orders operations in the OpenAPI document", () => {
   it("POST /api/v1/orders documents Idempotency-Key, Idempotent-Replayed and every error code", () => {
     const op = operation("/api/v1/orders", "post");
     expect(op.parameters).toEqual([
+      // Every operation takes X-D1-Bookmark (see openapi-edge.test.ts).
+      { $ref: "#/components/parameters/D1Bookmark" },
       expect.objectContaining({
         name: "Idempotency-Key",
         in: "header",
@@ -47,6 +49,8 @@ describe("the orders operations in the OpenAPI document", () => {
     expect(Object.keys(created.headers as Json).sort()).toEqual([
       "Idempotent-Replayed",
       "Location",
+      "Server-Timing",
+      "X-D1-Bookmark",
     ]);
     const codes = documentedCodes(op);
     expect(codes["404"]).toEqual(["product_not_found"]);
