@@ -1,0 +1,188 @@
+// npm run bench: the production bundle against a framework-free ceiling Worker, side by
+// side in one workerd on 127.0.0.1 (see README "Benchmark").
+//
+//   npm run bench                       3 rounds of 10 s per endpoint and Worker (~6 min)
+//   npm run bench -- --quick            2 rounds of 3 s (under 2 min)
+//   npm run bench -- --d1-latency 50    every D1 round trip takes 50 ms more (a far primary)
+//   npm run bench -- --port 18710       app on 18710, ceiling on 18711 (default: free ports)
+//   npm run bench -- --run-worker-first /docs/*,/api/*   override wrangler.toml's setting
+//   npm run bench -- --out FILE         JSON results (default bench/results/latest.json)
+//
+// Bounded: fixed durations, 32 connections, a 10 s timeout per request, only 127.0.0.1.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { copyDocsAssets } from "../scripts/copy-docs-assets.mjs";
+import { runAll } from "./load.mjs";
+import { markdown } from "./report.mjs";
+import { BENCH_ADMIN, buildBundle, HOST, root, startServers, wrangler } from "./server.mjs";
+
+const GOALS = { bundleGzipKiB: 180, startupMs: 50 };
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "d1-latency": { type: "string", default: "0" },
+    port: { type: "string" },
+    "run-worker-first": { type: "string" },
+    out: { type: "string", default: path.join(root, "bench", "results", "latest.json") },
+  },
+});
+const latencyMs = Number(args["d1-latency"]);
+if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 1000) {
+  throw new Error("--d1-latency must be an integer number of milliseconds in 0..1000");
+}
+const plan = args.quick
+  ? { seconds: 3, warmupSeconds: 1, rounds: 2, connections: 32 }
+  : { seconds: 10, warmupSeconds: 2, rounds: 3, connections: 32 };
+const startedAt = Date.now();
+const log = (/** @type {string} */ line) =>
+  console.error(`${line} (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
+
+/** A port the OS says is free on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** @param {string} output wrangler's, e.g. "Total Upload: 1299.91 KiB / gzip: 238.52 KiB" */
+function uploadSize(output) {
+  const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
+  if (!match) throw new Error(`no upload size in wrangler's output:\n${output}`);
+  return { totalKiB: Number(match[1]), gzipKiB: Number(match[2]), goalKiB: GOALS.bundleGzipKiB };
+}
+
+/**
+ * `wrangler check startup`'s active CPU time (GC included) for the bundle built above, or
+ * null if it does not say.
+ * @param {string} dir
+ */
+function startupCpu(dir) {
+  const output = wrangler([
+    "check",
+    "startup",
+    "--env",
+    "",
+    "--worker",
+    path.join(dir, "worker.bundle"),
+    "--outfile",
+    path.join(dir, "startup.cpuprofile"),
+  ]);
+  const match = /Active: ([\d.]+) ms/.exec(output);
+  return { activeMs: match ? Number(match[1]) : null, goalMs: GOALS.startupMs };
+}
+
+/** @param {string} appBase */
+async function accessToken(appBase) {
+  const response = await fetch(`${appBase}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(BENCH_ADMIN),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!response.ok)
+    throw new Error(`bench login failed: ${response.status} ${await response.text()}`);
+  return /** @type {{ access_token: string }} */ (await response.json()).access_token;
+}
+
+/** @param {string} appBase @param {string} token @returns {Promise<import("./load.mjs").Endpoint[]>} */
+async function endpoints(appBase, token) {
+  const response = await fetch(`${appBase}/api/v1/products?limit=2`);
+  const { items } = /** @type {{ items: { id: string }[] }} */ (await response.json());
+  const [first, second] = items;
+  if (!first || !second) throw new Error("the bench catalog is empty");
+  const body = JSON.stringify({
+    items: [
+      { product_id: first.id, quantity: 1 },
+      { product_id: second.id, quantity: 1 },
+    ],
+  });
+  return [
+    { name: "GET /health", goal: 0.8, method: "GET", path: "/health" },
+    {
+      name: "GET /api/v1/products/{id}",
+      goal: 0.8,
+      method: "GET",
+      path: `/api/v1/products/${second.id}`,
+    },
+    {
+      name: "GET /api/v1/products?limit=20",
+      goal: 0.8,
+      method: "GET",
+      path: "/api/v1/products?limit=20",
+    },
+    {
+      name: "POST /api/v1/orders (2 lines)",
+      goal: 0.7,
+      method: "POST",
+      path: "/api/v1/orders",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body,
+    },
+  ];
+}
+
+// The databases live in memory when the machine has /dev/shm: a disk's fsync on every D1
+// write would time the disk, for both Workers alike, instead of the code.
+const workDir = mkdtempSync(
+  path.join(existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir(), "edge-store-bench-"),
+);
+try {
+  copyDocsAssets();
+  log("bench: building the production bundle (wrangler deploy --dry-run)");
+  const bundle = uploadSize(buildBundle(path.join(workDir, "dist")).output);
+  log("bench: profiling startup (wrangler check startup)");
+  const startup = startupCpu(path.join(workDir, "dist"));
+  const appPort = args.port ? Number(args.port) : await freePort();
+  const ceilingPort = args.port ? appPort + 1 : await freePort();
+  const runWorkerFirst = args["run-worker-first"];
+  log(`bench: serving app on ${HOST}:${appPort}, ceiling on ${HOST}:${ceilingPort}`);
+  const mf = await startServers({
+    bundleDir: path.join(workDir, "dist"),
+    appPort,
+    ceilingPort,
+    latencyMs,
+    dataDir: path.join(workDir, "data"),
+    runWorkerFirst:
+      runWorkerFirst === undefined
+        ? undefined
+        : ["true", "false"].includes(runWorkerFirst)
+          ? runWorkerFirst === "true"
+          : runWorkerFirst.split(","),
+  });
+  log("bench: both Workers ready, databases seeded");
+  try {
+    const appBase = `http://${HOST}:${appPort}`;
+    const list = await endpoints(appBase, await accessToken(appBase));
+    const rows = await runAll({ app: appBase, ceiling: `http://${HOST}:${ceilingPort}` }, list, {
+      ...plan,
+      log,
+    });
+    console.log(markdown(rows, { bundle, startup, latencyMs }));
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const results = {
+      date: new Date().toISOString(),
+      machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`,
+      options: { ...plan, latencyMs, runWorkerFirst: runWorkerFirst ?? "wrangler.toml" },
+      endpoints: rows,
+      bundle,
+      startup,
+    };
+    mkdirSync(path.dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`bench: ${results.machine}; JSON in ${path.relative(root, args.out)}`);
+  } finally {
+    await mf.dispose();
+    log("bench: stopped");
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}

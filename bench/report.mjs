@@ -1,0 +1,49 @@
+// The bench's results as a Markdown table (stdout, README) and as JSON (bench/results/).
+
+/** @param {number} value @param {number} [digits] */
+const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+
+/** @param {number | null} trips */
+const trips = (trips) => (trips === null ? "n/a" : String(trips));
+
+/**
+ * @param {{ endpoint: string, goal: number, app: import("./load.mjs").Side,
+ *   ceiling: import("./load.mjs").Side }[]} rows
+ * @param {{ bundle: { gzipKiB: number, totalKiB: number, goalKiB: number },
+ *   startup: { activeMs: number | null, goalMs: number }, latencyMs: number }} extra
+ */
+export function markdown(rows, extra) {
+  const lines = [
+    "| endpoint | app req/s | ceiling req/s | ratio (goal) | app p50 / p99 ms | ceiling p50 / p99 ms | D1 round trips app / ceiling | non-2xx app / ceiling |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const { endpoint, goal, app, ceiling } of rows) {
+    const ratio = app.rps / ceiling.rps;
+    lines.push(
+      [
+        "",
+        ` \`${endpoint}\` `,
+        ` ${fixed(app.rps)} `,
+        ` ${fixed(ceiling.rps)} `,
+        ` ${fixed(ratio, 2)}× (≥ ${goal}×) ${ratio >= goal ? "✓" : "✗"} `,
+        ` ${fixed(app.p50, 1)} / ${fixed(app.p99, 1)} `,
+        ` ${fixed(ceiling.p50, 1)} / ${fixed(ceiling.p99, 1)} `,
+        ` ${trips(app.roundTrips)} / ${trips(ceiling.roundTrips)} `,
+        ` ${app.non2xx + app.errors} / ${ceiling.non2xx + ceiling.errors} `,
+        "",
+      ].join("|"),
+    );
+  }
+  const { bundle, startup } = extra;
+  lines.push(
+    "",
+    "| bundle and startup | measured | goal |",
+    "|---|---:|---:|",
+    `| bundle, gzip (total upload) | ${fixed(bundle.gzipKiB, 1)} KiB (${fixed(bundle.totalKiB, 1)} KiB) | ≤ ${bundle.goalKiB} KiB ${bundle.gzipKiB <= bundle.goalKiB ? "✓" : "✗"} |`,
+    `| startup CPU (\`wrangler check startup\`, active) | ${startup.activeMs === null ? "n/a" : `${fixed(startup.activeMs, 1)} ms`} | ≤ ${startup.goalMs} ms ${startup.activeMs !== null && startup.activeMs <= startup.goalMs ? "✓" : "✗"} |`,
+  );
+  if (extra.latencyMs > 0) {
+    lines.push("", `Every D1 round trip was delayed by ${extra.latencyMs} ms (--d1-latency).`);
+  }
+  return lines.join("\n");
+}
