@@ -16,6 +16,9 @@ export default defineConfig(async () => {
             JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
             JWT_ISSUER: "http://localhost:8787",
             JWT_AUDIENCE: "edge-store-api",
+            // The edge cache is off for the suite: tests that list, write and list again
+            // must read D1. The cache's own tests turn it on for their requests.
+            CATALOG_CACHE_TTL_SECONDS: "0",
             TEST_MIGRATIONS: migrations,
           },
         },

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { unwrapQueryError } from "./db/query-errors";
 import { buildServices, type ServiceOverrides } from "./container";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
 import { authRoutes } from "./domains/auth/auth.routes";
@@ -141,8 +142,9 @@ export function createApp(options: CreateAppOptions = {}) {
     return errorResponse(error, c.var.requestId);
   });
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
     const requestIdValue = c.var.requestId ?? "unknown";
+    const error = unwrapQueryError(thrown);
     if (error instanceof AppErrorBase) return errorResponse(error, requestIdValue);
     if (error instanceof HTTPException) {
       const mapped = fromHttpException(error, c.req.header("Content-Type"));

@@ -1,5 +1,5 @@
 import { createDatabase } from "./db/client";
-import type { RequestD1 } from "./db/request-d1";
+import { RequestD1 } from "./db/request-d1";
 import { d1UnitOfWork } from "./db/unit-of-work";
 import { AccessTokens } from "./domains/auth/access-tokens";
 import { D1RefreshTokensRepository, D1ResetTokensRepository } from "./domains/auth/auth.repository";
@@ -78,7 +78,8 @@ function requireSettings(env: Bindings): Settings {
 export function buildServices(
   env: Bindings,
   overrides: ServiceOverrides = {},
-  d1: D1Database | RequestD1 = env.DB,
+  // Jobs have no request: their queries go to the primary.
+  d1: RequestD1 = new RequestD1(env.DB, { constraint: "first-primary" }),
 ): Services {
   const db = createDatabase(d1);
   const clock = systemClock;
@@ -94,7 +95,7 @@ export function buildServices(
   lazy(
     services,
     "users",
-    () => new UsersService(new D1UsersRepository(db), unitOfWork, services.sessions, clock),
+    () => new UsersService(new D1UsersRepository(db, d1), unitOfWork, services.sessions, clock),
   );
   lazy(
     services,
@@ -152,7 +153,11 @@ export function buildServices(
       audience: settings.JWT_AUDIENCE,
     });
   });
-  lazy(services, "authenticator", () => new Authenticator(services.accessTokens, services.users));
+  lazy(
+    services,
+    "authenticator",
+    () => new Authenticator(services.accessTokens, services.users, d1),
+  );
 
   lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));
   lazy(

@@ -20,6 +20,7 @@ export type Bindings = {
   MAIL_API_KEY?: string;
   PUBLIC_BASE_URL?: string;
   PASSWORD_RESET_URL?: string;
+  CATALOG_CACHE_TTL_SECONDS?: string | number;
 };
 
 /** Values that are fine on a laptop and must never reach a deployed stage. */
@@ -58,6 +59,12 @@ const SettingsSchema = z
     PUBLIC_BASE_URL: z.url().default("http://localhost:8787"),
     /** The client page that completes a password reset (the email links to it with ?token=). */
     PASSWORD_RESET_URL: z.url().optional(),
+    /** How long anonymous catalog reads may be served from the edge cache; 0 turns it off. */
+    CATALOG_CACHE_TTL_SECONDS: z
+      .union([z.number(), z.string().regex(/^\d+$/, "must be whole seconds")])
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(86_400))
+      .default(30),
   })
   .superRefine((s, ctx) => {
     // In every environment: the http mailer cannot send without both.

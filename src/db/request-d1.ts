@@ -14,6 +14,18 @@ export type D1Stats = { roundTrips: number; durationMs: number };
 export type SessionStart = { constraint: D1SessionConstraint; bookmark?: string | undefined };
 
 /**
+ * A read that does not need a round trip of its own: it joins the request's next read
+ * (one batch), or goes alone just before the next write. `accept` gets its rows as soon as
+ * the trip returns, before the trip's other results reach anyone: throwing there refuses
+ * them all (the principal check: a deactivated user's read never reaches the handler).
+ */
+export type RidingRead = {
+  sql: string;
+  params: unknown[];
+  accept(rows: Record<string, unknown>[]): void;
+};
+
+/**
  * The shape of a D1 bookmark: hex groups joined by dashes (`00000002-0000000b-00004fe5-<hash>`).
  * Checked before one reaches `withSession`, so a client's garbage never reaches D1.
  */
@@ -25,15 +37,28 @@ export function isWellFormedBookmark(value: string | undefined): value is string
 
 /** How D1 refuses a bookmark it cannot use (unknown database, corrupt token). */
 const REFUSED_BOOKMARK = /bookmark|D1_SESSION_ERROR/i;
+const READ = /^\s*select\b/i;
+/** A join may name two columns alike: batch rows are objects, so `raw()` could not be rebuilt. */
+const JOIN = /\bjoin\b/i;
 
 /** `performance.now()` in Workers advances with I/O, which is what a round trip is. */
 const now = () => performance.now();
+
+type RowObject = Record<string, unknown>;
+
+/** How a statement's own call reads its answer out of a batch result. */
+type Call<T> = {
+  direct(statement: D1PreparedStatement): Promise<T>;
+  /** Undefined: the answer cannot be rebuilt from a batch, so the call never shares a trip. */
+  fromBatch?: (result: D1Result<RowObject>) => T;
+};
 
 export class RequestD1 {
   readonly stats: D1Stats = { roundTrips: 0, durationMs: 0 };
   private session: D1DatabaseSession | undefined;
   /** The client's bookmark until a query has used it: D1 may still refuse it. */
   private clientBookmark: string | undefined;
+  private riders: RidingRead[] = [];
 
   constructor(
     private readonly binding: D1Database,
@@ -47,10 +72,27 @@ export class RequestD1 {
   }
 
   /** Statements prepared elsewhere (a test's own Drizzle over the binding) run as they are. */
-  batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-    return this.roundTrip((session) =>
-      session.batch<T>(statements.map((s) => (s instanceof SessionStatement ? s.on(session) : s))),
-    );
+  async batch<T = unknown>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    const reads = statements.every((s) => s instanceof SessionStatement && s.isRead);
+    if (!reads) await this.flush();
+    const riders = this.takeRiders();
+    return this.roundTrip(async (session) => {
+      const own = statements.map((s) => (s instanceof SessionStatement ? s.on(session) : s));
+      const results = await this.withRiders(session, riders, own);
+      return results as D1Result<T>[];
+    });
+  }
+
+  /** Queues `read` for the next read round trip (see RidingRead). */
+  ride(read: RidingRead): void {
+    this.riders.push(read);
+  }
+
+  /** Sends the waiting riding reads now, in a trip of their own; nothing when none wait. */
+  async flush(): Promise<void> {
+    const riders = this.takeRiders();
+    if (riders.length === 0) return;
+    await this.roundTrip((session) => this.withRiders(session, riders, []));
   }
 
   /** The session's latest bookmark, or null before its first query. */
@@ -58,8 +100,22 @@ export class RequestD1 {
     return this.session?.getBookmark() ?? null;
   }
 
+  /** One statement's call: alone, or carrying the riding reads when it is a read itself. */
+  async execute<T>(statement: SessionStatement, call: Call<T>): Promise<T> {
+    const { fromBatch } = call;
+    if (!statement.isRead || !fromBatch) await this.flush();
+    const riders = this.takeRiders();
+    if (riders.length === 0 || !fromBatch) {
+      return this.roundTrip((session) => call.direct(statement.on(session)));
+    }
+    return this.roundTrip(async (session) => {
+      const results = await this.withRiders(session, riders, [statement.on(session)]);
+      return fromBatch(results[0] as D1Result<RowObject>);
+    });
+  }
+
   /** Runs one call that reaches D1, counted and timed. */
-  async roundTrip<T>(call: (session: D1DatabaseSession) => Promise<T>): Promise<T> {
+  private async roundTrip<T>(call: (session: D1DatabaseSession) => Promise<T>): Promise<T> {
     this.stats.roundTrips++;
     const started = now();
     try {
@@ -74,6 +130,36 @@ export class RequestD1 {
     } finally {
       this.stats.durationMs += now() - started;
     }
+  }
+
+  /**
+   * One batch: the riders first, then `statements`. The riders accept their rows before
+   * anything is returned; if the batch fails they wait for the next trip again.
+   */
+  private async withRiders(
+    session: D1DatabaseSession,
+    riders: RidingRead[],
+    statements: D1PreparedStatement[],
+  ): Promise<D1Result[]> {
+    if (riders.length === 0) return session.batch(statements);
+    const prepared = riders.map((r) => session.prepare(r.sql).bind(...r.params));
+    let results: D1Result[];
+    try {
+      results = await session.batch([...prepared, ...statements]);
+    } catch (error) {
+      this.riders.unshift(...riders);
+      throw error;
+    }
+    riders.forEach((rider, i) => {
+      rider.accept((results[i]?.results ?? []) as RowObject[]);
+    });
+    return results.slice(riders.length);
+  }
+
+  private takeRiders(): RidingRead[] {
+    const riders = this.riders;
+    this.riders = [];
+    return riders;
   }
 
   private open(): D1DatabaseSession {
@@ -103,11 +189,15 @@ export class RequestD1 {
  * is opened (or reopened without a refused bookmark) only when the statement runs.
  */
 class SessionStatement {
+  readonly isRead: boolean;
+
   constructor(
     private readonly db: RequestD1,
     private readonly sql: string,
     private readonly params: unknown[],
-  ) {}
+  ) {
+    this.isRead = READ.test(sql);
+  }
 
   bind(...values: unknown[]): SessionStatement {
     return new SessionStatement(this.db, this.sql, values);
@@ -119,25 +209,34 @@ class SessionStatement {
   }
 
   first<T>(column?: string): Promise<T | null> {
-    return this.db.roundTrip((session) =>
-      column === undefined ? this.on(session).first<T>() : this.on(session).first<T>(column),
-    );
+    return this.db.execute<T | null>(this, {
+      direct: (s) => (column === undefined ? s.first<T>() : s.first<T>(column)),
+      fromBatch: (result) => {
+        const row = result.results[0];
+        if (row === undefined) return null;
+        return (column === undefined ? row : row[column]) as T;
+      },
+    });
   }
 
   all<T>(): Promise<D1Result<T>> {
-    return this.db.roundTrip((session) => this.on(session).all<T>());
+    return this.db.execute<D1Result<T>>(this, {
+      direct: (s) => s.all<T>(),
+      fromBatch: (result) => result as unknown as D1Result<T>,
+    });
   }
 
   run<T>(): Promise<D1Result<T>> {
-    return this.db.roundTrip((session) => this.on(session).run<T>());
+    return this.db.execute<D1Result<T>>(this, { direct: (s) => s.run<T>() });
   }
 
   raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
-    return this.db.roundTrip(
-      (session) =>
-        (options?.columnNames
-          ? this.on(session).raw<T>({ columnNames: true })
-          : this.on(session).raw<T>()) as Promise<T[]>,
-    );
+    const direct = (s: D1PreparedStatement) =>
+      (options?.columnNames ? s.raw<T>({ columnNames: true }) : s.raw<T>()) as Promise<T[]>;
+    if (options?.columnNames || JOIN.test(this.sql)) return this.db.execute<T[]>(this, { direct });
+    return this.db.execute<T[]>(this, {
+      direct,
+      fromBatch: (result) => result.results.map((row) => Object.values(row) as T),
+    });
   }
 }

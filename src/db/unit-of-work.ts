@@ -13,6 +13,12 @@ export function asStatement(item: BatchItem<"sqlite">): Statement {
   return item as unknown as Statement;
 }
 
+/**
+ * A read a repository built for a caller's write batch (it runs inside that transaction,
+ * so it needs no round trip of its own), and how to read its answer from the batch result.
+ */
+export type BatchRead<T> = { statement: Statement; read(result: unknown): T };
+
 /** Rows a committed statement changed, read from its D1 result. */
 export function changedRows(result: unknown): number {
   const meta = (result as { meta?: { changes?: number } } | undefined)?.meta;

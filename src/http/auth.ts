@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Principal } from "../domains/auth/auth.principal";
-import type { Role } from "../domains/users/users.values";
+import { CheckedPrincipal } from "../domains/auth/authenticator";
 import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
 import type { AppEnv } from "./app-env";
 
@@ -24,29 +24,53 @@ function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
-/** Authenticates the caller; their responses are private, so they are never cached. */
-export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const principal = await c.var.services.authenticator.authenticate(
-    bearerToken(c.req.header("Authorization")),
-  );
-  c.set("principal", principal);
-  await next();
-  c.header("Cache-Control", "no-store");
-});
+export type AuthLevel = "user" | "admin";
 
-export function requireRole(role: Role) {
+/**
+ * Authenticates the caller; their responses are private, so they are never cached.
+ *
+ * The account behind the token is read in the request's first round trip to D1, together
+ * with the handler's first read, and checked before that read's rows reach the handler.
+ * That is safe when the token's role cannot widen what the first read sees: a customer's
+ * token, or an admin's on an admin route (the check then refuses a demoted admin with 403).
+ * Otherwise (an admin's token on a shared route, a customer's on an admin route) the
+ * account is read first, in a round trip of its own, and its current role applies.
+ */
+export function requireUser(level: AuthLevel) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.var.principal?.role !== role) {
-      throw new ForbiddenError("forbidden", `This operation requires the ${role} role`);
+    const { authenticator } = c.var.services;
+    const principal = await authenticator.authenticate(bearerToken(c.req.header("Authorization")));
+    c.set("principal", principal);
+    const sharesFirstRead =
+      level === "admin" ? principal.role === "admin" : principal.role === "customer";
+    if (sharesFirstRead) {
+      if (level === "admin") principal.require("admin");
+    } else {
+      principal.beforeReads();
+      await authenticator.confirm(principal);
+      if (level === "admin" && principal.role !== "admin") {
+        throw new ForbiddenError("forbidden", "This operation requires the admin role");
+      }
     }
     await next();
+    // A handler that read nothing (or failed first) has not checked the account yet.
+    await authenticator.confirm(principal);
+    c.header("Cache-Control", "no-store");
   });
 }
 
-export type AuthLevel = "user" | "admin";
-
 export function authMiddleware(level: AuthLevel) {
-  return level === "admin" ? [requireUser, requireRole("admin")] : [requireUser];
+  return [requireUser(level)];
+}
+
+/**
+ * The caller with their account read (email, tier): free once the request has made its
+ * first read, which carries the account check; otherwise that check's own round trip.
+ */
+export async function confirmedPrincipal(c: Context<AppEnv>): Promise<Principal> {
+  const principal = currentPrincipal(c);
+  if (principal instanceof CheckedPrincipal) await c.var.services.authenticator.confirm(principal);
+  return principal;
 }
 
 /** The authenticated caller, in a handler behind `auth: "user" | "admin"`. */

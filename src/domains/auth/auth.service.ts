@@ -91,8 +91,10 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const rotated = await this.deps.sessions.rotate(refreshToken);
-    const principal = await this.deps.users.findActivePrincipal(rotated.userId);
+    const rotated = await this.deps.sessions.rotate(refreshToken, (userId) =>
+      this.deps.users.activePrincipalInBatch(userId),
+    );
+    const principal = rotated.alongside;
     if (!principal) {
       // Deactivation revokes sessions already; this covers a race with it.
       await this.deps.sessions.revokeFamily(rotated.familyId, this.deps.clock.now());

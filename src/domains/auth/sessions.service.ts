@@ -1,4 +1,9 @@
-import { changedRows, type Statement, type UnitOfWorkFactory } from "../../db/unit-of-work";
+import {
+  type BatchRead,
+  changedRows,
+  type Statement,
+  type UnitOfWorkFactory,
+} from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
 import { UnauthenticatedError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -47,9 +52,13 @@ export class SessionsService implements SessionRevoker {
   /**
    * Spends `rawToken` and returns its successor in the same family. The claim is a
    * conditional update in the same batch as the successor's insert: of two refreshes with
-   * one token only one claims it; the other is treated as reuse.
+   * one token only one claims it; the other is treated as reuse. `alongside` adds a read
+   * of the token's user to that batch (the caller needs the account: no extra round trip).
    */
-  async rotate(rawToken: string): Promise<RotatedSession> {
+  async rotate<T = undefined>(
+    rawToken: string,
+    alongside?: (userId: string) => BatchRead<T>,
+  ): Promise<RotatedSession & { alongside: T | undefined }> {
     const now = this.clock.now();
     const current = await this.tokens.findByHash(await hashOpaqueToken(rawToken));
     if (!current || current.revokedAt) throw invalidRefreshToken();
@@ -57,10 +66,12 @@ export class SessionsService implements SessionRevoker {
     if (current.expiresAt <= now.toISOString()) throw invalidRefreshToken();
 
     const next = await this.mint(current.userId, current.familyId, now);
-    const [claim] = await this.unitOfWork
+    const extra = alongside?.(current.userId);
+    const work = this.unitOfWork
       .begin()
-      .add(this.tokens.claim(current.id, now.toISOString()), next.statement)
-      .commit();
+      .add(this.tokens.claim(current.id, now.toISOString()), next.statement);
+    if (extra) work.add(extra.statement);
+    const [claim, , extraResult] = await work.commit();
     if (changedRows(claim) !== 1) {
       // Someone spent or revoked it since we read it. The successor just inserted belongs to
       // the same family, so revoking the family revokes it too.
@@ -69,7 +80,12 @@ export class SessionsService implements SessionRevoker {
       await this.revokeFamily(current.familyId, now);
       throw invalidRefreshToken();
     }
-    return { userId: current.userId, familyId: current.familyId, token: next.token };
+    return {
+      userId: current.userId,
+      familyId: current.familyId,
+      token: next.token,
+      alongside: extra?.read(extraResult),
+    };
   }
 
   /** Logout: revokes the token's family. Unknown or already revoked tokens change nothing. */

@@ -8,16 +8,20 @@ import { orderItems, orders } from "./orders.table";
 
 export type OrderRecord = typeof orders.$inferSelect;
 export type OrderStatus = OrderRecord["status"];
+export type OrderWithLines = OrderRecord & { items: OrderLine[] };
 export type OrderFilter = { userId?: string | undefined; status?: OrderStatus | undefined };
 
 export interface OrdersRepository {
   /** The order row and its lines, for the caller's batch. */
   insert(order: OrderRecord, lines: OrderLine[]): Statement[];
   findById(id: string): Promise<OrderRecord | null>;
-  /** Newest first (created_at, id), at most `page.limit + 1` rows from the cursor on. */
-  list(filter: OrderFilter, page: PageRequest): Promise<OrderRecord[]>;
-  /** The lines of these orders, in one query, by order id (in their placement order). */
-  linesOf(orderIds: string[]): Promise<Map<string, OrderLine[]>>;
+  /** The order and its lines (in placement order), in one round trip. */
+  findWithLines(id: string): Promise<OrderWithLines | null>;
+  /**
+   * Newest first (created_at, id), at most `page.limit + 1` orders from the cursor on, each
+   * with its lines: one round trip (the lines' query selects the same page as a subquery).
+   */
+  listWithLines(filter: OrderFilter, page: PageRequest): Promise<OrderWithLines[]>;
   /**
    * Moves the order from `from` to `to`, for the caller's batch. When the order is no longer
    * in `from` as the batch runs, the statement aborts the whole batch (so whatever else it
@@ -27,6 +31,16 @@ export interface OrdersRepository {
   isRefusedTransition(error: unknown): boolean;
   /** A line's product no longer exists (deleted since the read): its foreign key refused it. */
   isMissingProduct(error: unknown): boolean;
+}
+
+/** Each order with its lines, in the orders' order. */
+function withLines(
+  records: OrderRecord[],
+  lines: (typeof orderItems.$inferSelect)[],
+): OrderWithLines[] {
+  const byOrder = new Map<string, OrderLine[]>(records.map((record) => [record.id, []]));
+  for (const { orderId, position: _position, ...line } of lines) byOrder.get(orderId)?.push(line);
+  return records.map((record) => ({ ...record, items: byOrder.get(record.id) ?? [] }));
 }
 
 /** A status the CHECK constraint refuses: writing it aborts the batch. */
@@ -50,29 +64,46 @@ export class D1OrdersRepository implements OrdersRepository {
     return row ?? null;
   }
 
-  async list(filter: OrderFilter, page: PageRequest): Promise<OrderRecord[]> {
+  async findWithLines(id: string): Promise<OrderWithLines | null> {
+    const [found, lines] = await this.db.batch([
+      this.db.select().from(orders).where(eq(orders.id, id)).limit(1),
+      this.linesWhere(eq(orderItems.orderId, id)),
+    ]);
+    const [record] = found;
+    return record ? (withLines([record], lines)[0] ?? null) : null;
+  }
+
+  async listWithLines(filter: OrderFilter, page: PageRequest): Promise<OrderWithLines[]> {
     const conditions: SQL[] = [];
     if (filter.userId !== undefined) conditions.push(eq(orders.userId, filter.userId));
     if (filter.status !== undefined) conditions.push(eq(orders.status, filter.status));
     if (page.cursor) conditions.push(seekFrom(orders.createdAt, orders.id, "desc", page.cursor));
-    return this.db
-      .select()
+    const where = and(...conditions);
+    const newestFirst = [desc(orders.createdAt), desc(orders.id)];
+    const pageIds = this.db
+      .select({ id: orders.id })
       .from(orders)
-      .where(and(...conditions))
-      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .where(where)
+      .orderBy(...newestFirst)
       .limit(page.limit + 1);
+    const [rows, lines] = await this.db.batch([
+      this.db
+        .select()
+        .from(orders)
+        .where(where)
+        .orderBy(...newestFirst)
+        .limit(page.limit + 1),
+      this.linesWhere(inArray(orderItems.orderId, pageIds)),
+    ]);
+    return withLines(rows, lines);
   }
 
-  async linesOf(orderIds: string[]): Promise<Map<string, OrderLine[]>> {
-    const byOrder = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
-    if (orderIds.length === 0) return byOrder;
-    const rows = await this.db
+  private linesWhere(condition: SQL) {
+    return this.db
       .select()
       .from(orderItems)
-      .where(inArray(orderItems.orderId, orderIds))
+      .where(condition)
       .orderBy(asc(orderItems.orderId), asc(orderItems.position));
-    for (const { orderId, position: _position, ...line } of rows) byOrder.get(orderId)?.push(line);
-    return byOrder;
   }
 
   transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
-import { currentPrincipal } from "../../http/auth";
+import { confirmedPrincipal, currentPrincipal } from "../../http/auth";
 import { API_PREFIX } from "../../http/openapi";
 import { pageBody } from "../../lib/pagination";
 import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
@@ -54,8 +54,10 @@ export const ordersRoutes = new OpenAPIHono<AppEnv>()
       quantity: item.quantity,
     }));
     const response = await idempotent(c, { key, userId: principal.id, body }, async (complete) => {
-      const { order, mail } = await c.var.services.orders.place(principal, lines, (placed) =>
-        complete(created(placed)),
+      const { order, mail } = await c.var.services.orders.place(
+        () => confirmedPrincipal(c),
+        lines,
+        (placed) => complete(created(placed)),
       );
       await afterResponse(c, "mail.dispatch", () => c.var.services.mail.dispatch(mail));
       return created(order);

@@ -20,6 +20,11 @@ export type Order = OrderRecord & { items: OrderLine[] };
 export type OrderLineInput = { productId: string; quantity: number };
 /** Who places an order: the principal, read fresh for this request (tier gives the discount). */
 export type Customer = { id: string; email: string; tier: Tier };
+/**
+ * The customer, or how to get them once the catalog has been read: the principal's account
+ * is checked with the request's first read, so its tier and email are known only after it.
+ */
+export type CustomerSource = Customer | (() => Promise<Customer>);
 /** Who reads or changes an order: customers see only their own, admins every one. */
 export type Actor = { id: string; role: Role };
 export type ListOrdersQuery = {
@@ -67,26 +72,48 @@ export class OrdersService {
   /**
    * Prices the lines from one read of the catalog, then commits one batch: the order, its
    * lines, a stock decrement per line, the confirmation email and `alsoCommit`'s
-   * statements. The database refuses a negative stock, so orders racing past the read
-   * cannot oversell: the losing batch aborts whole and becomes out_of_stock.
+   * statements. Each decrement holds only while the product still has the stock, is not
+   * archived and has the price the order was computed from: the database refuses the batch
+   * otherwise, so orders racing past the read cannot oversell and a price change cannot
+   * slip into an order. A refused batch is out_of_stock (or product_not_found), unless only
+   * a price moved: then the order is priced again from a fresh read, once.
    */
   async place(
-    customer: Customer,
+    source: CustomerSource,
     lines: OrderLineInput[],
     alsoCommit: AlsoCommit = () => [],
   ): Promise<Placement> {
     assertValidLines(lines);
-    const { products, orders, unitOfWork } = this.deps;
-    const found = await products.findForOrder(lines.map((line) => line.productId));
-    const refused = refusal(lines, found);
-    if (refused) throw refused;
+    const { products, orders } = this.deps;
+    const ids = lines.map((line) => line.productId);
+    let found = await products.findForOrder(ids);
+    const customer = typeof source === "function" ? await source() : source;
+    for (let attempt = 1; ; attempt += 1) {
+      const refused = refusal(lines, found);
+      if (refused) throw refused;
+      try {
+        return await this.commitOrder(customer, lines, found, alsoCommit);
+      } catch (error) {
+        // Only the catalog refuses a sale: someone took the stock, or archived, deleted or
+        // repriced a product, since the read. Anything else (a lost claim, D1 down) is not one.
+        if (!products.isStockRefusal(error) && !orders.isMissingProduct(error)) throw error;
+        // Read again to say which lines, as the first check would have.
+        found = await products.findForOrder(ids);
+        if (attempt === 2) throw refusal(lines, found) ?? new OutOfStockError([]);
+      }
+    }
+  }
 
+  private async commitOrder(
+    customer: Customer,
+    lines: OrderLineInput[],
+    found: ProductRecord[],
+    alsoCommit: AlsoCommit,
+  ): Promise<Placement> {
     const byId = new Map(found.map((product) => [product.id, product]));
+    const product = (id: string) => byId.get(id) as ProductRecord;
     const priced = priceOrder(
-      lines.map((line) => ({
-        product: byId.get(line.productId) as ProductRecord,
-        quantity: line.quantity,
-      })),
+      lines.map((line) => ({ product: product(line.productId), quantity: line.quantity })),
       customer.tier,
     );
     const now = isoNow(this.deps.clock);
@@ -101,27 +128,23 @@ export class OrdersService {
     };
     const order: Order = { ...record, items };
     const mail = this.confirmation(customer.email, order);
-
+    const { products, orders, unitOfWork } = this.deps;
     const work = unitOfWork.begin().add(...orders.insert(record, items));
-    for (const line of items) work.add(products.reserveStock(line.productId, line.quantity, now));
-    work.add(mail.statement, ...alsoCommit(order));
-    try {
-      await work.commit();
-    } catch (error) {
-      // Only the catalog refuses a sale: someone took the stock, or archived or deleted a
-      // product, since the read. Anything else (a lost claim, D1 unavailable) is not one.
-      if (!products.isStockRefusal(error) && !orders.isMissingProduct(error)) throw error;
-      // Read again to say which lines, as the first check would have.
-      const current = await products.findForOrder(lines.map((line) => line.productId));
-      throw refusal(lines, current) ?? new OutOfStockError([]);
+    for (const line of items) {
+      work.add(products.reserveStock(product(line.productId), line.quantity, now));
     }
+    await work.add(mail.statement, ...alsoCommit(order)).commit();
     return { order, mail: [mail.id] };
   }
 
+  /** One round trip: the order comes with its lines, then visibility is checked. */
   async get(actor: Actor, orderId: string): Promise<Order> {
-    const record = await this.visibleRecord(actor, orderId);
-    const lines = await this.deps.orders.linesOf([record.id]);
-    return { ...record, items: lines.get(record.id) ?? [] };
+    const order = await this.deps.orders.findWithLines(orderId);
+    // Someone else's order is not found, so its existence does not leak.
+    if (!order || (actor.role !== "admin" && order.userId !== actor.id)) {
+      throw new OrderNotFoundError(orderId);
+    }
+    return order;
   }
 
   /** Customers list their own orders only; admins every order, or one user's with `userId`. */
@@ -183,24 +206,10 @@ export class OrdersService {
     return { ...order, status: to, updatedAt: now };
   }
 
-  private async visibleRecord(actor: Actor, orderId: string): Promise<OrderRecord> {
-    const record = await this.deps.orders.findById(orderId);
-    // Someone else's order is not found, so its existence does not leak.
-    if (!record || (actor.role !== "admin" && record.userId !== actor.id)) {
-      throw new OrderNotFoundError(orderId);
-    }
-    return record;
-  }
-
-  private async page(query: ListOrdersQuery): Promise<Page<Order>> {
-    const page = await newestFirstPage(query, (request) =>
-      this.deps.orders.list({ userId: query.userId, status: query.status }, request),
+  private page(query: ListOrdersQuery): Promise<Page<Order>> {
+    return newestFirstPage(query, (request) =>
+      this.deps.orders.listWithLines({ userId: query.userId, status: query.status }, request),
     );
-    const lines = await this.deps.orders.linesOf(page.items.map((row) => row.id));
-    return {
-      items: page.items.map((row) => ({ ...row, items: lines.get(row.id) ?? [] })),
-      nextCursor: page.nextCursor,
-    };
   }
 
   private confirmation(to: string, order: Order) {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { edgeCached, xCacheHeader } from "../../http/edge-cache";
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import {
   ProductCreateSchema,
@@ -19,6 +20,12 @@ export const COLLECTION_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
 const etagHeader = z.object({
   ETag: z.string().openapi({ example: '"v3"', description: "Current version of the product" }),
 });
+
+/** What the edge cache did, on the two catalog reads it serves. */
+const cachedHeaders = z.object({ "X-Cache": xCacheHeader });
+
+const CACHE_NOTE =
+  " Anonymous requests may be answered from the edge cache (`X-Cache: HIT`, no database round trip) for up to `CATALOG_CACHE_TTL_SECONDS` (`Cache-Control: public, max-age=0, s-maxage=<ttl>`); requests with `Authorization` or `X-D1-Bookmark` bypass it (`X-Cache: BYPASS`).";
 
 // Header keys are the documented names: Hono's validator matches them case-insensitively,
 // and a `param.name` that differs from its key makes the OpenAPI generator throw.
@@ -43,13 +50,15 @@ export const listProducts = defineRoute({
   operationId: "listProducts",
   summary: "List products",
   description:
-    'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.',
+    'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.' +
+    CACHE_NOTE,
   request: { query: ProductListQuery },
   errors: LIST_ERRORS,
+  middleware: edgeCached({ keyQuery: true }),
   responses: {
     200: {
       description: "A page of products",
-      headers: nextLinkHeader(COLLECTION),
+      headers: nextLinkHeader(COLLECTION).extend(cachedHeaders.shape),
       content: jsonContent(ProductPageSchema),
     },
   },
@@ -126,7 +135,8 @@ export const getProduct = defineRoute({
   tags: TAGS,
   operationId: "getProduct",
   summary: "Get a product",
-  description: "With `ETag`; a matching `If-None-Match` gets 304 with no body.",
+  description: `With \`ETag\`; a matching \`If-None-Match\` gets 304 with no body (from the edge cache too).${CACHE_NOTE} A write to the product drops its cached copy in the data center that took the write.`,
+  middleware: edgeCached({ keyQuery: false }),
   request: {
     params: ProductIdParams,
     headers: z.object({
@@ -142,8 +152,15 @@ export const getProduct = defineRoute({
   },
   errors: { 404: ["product_not_found"] },
   responses: {
-    200: { description: "The product", headers: etagHeader, content: jsonContent(ProductSchema) },
-    304: { description: "Not modified: your copy is current", headers: etagHeader },
+    200: {
+      description: "The product",
+      headers: etagHeader.extend(cachedHeaders.shape),
+      content: jsonContent(ProductSchema),
+    },
+    304: {
+      description: "Not modified: your copy is current",
+      headers: etagHeader.extend(cachedHeaders.shape),
+    },
   },
 });
 

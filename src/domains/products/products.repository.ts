@@ -34,6 +34,9 @@ export type ProductListFilters = {
   inStock?: boolean | undefined;
 };
 
+/** The price an order line was computed from; the sale commits only while it still holds. */
+export type QuotedPrice = Pick<ProductRecord, "priceCents" | "currency">;
+
 export type ProductSortColumn = "createdAt" | "priceCents" | "name";
 export type ProductOrder = { column: ProductSortColumn; direction: Direction };
 
@@ -65,10 +68,11 @@ export interface ProductsRepository {
   /**
    * Takes `quantity` from the stock, for the caller's batch. The database refuses a
    * negative stock (CHECK), which aborts the whole batch: an oversell never commits. An
-   * archived product cannot be sold either: its stock is set to an impossible value, so
-   * the same CHECK aborts the batch.
+   * archived product cannot be sold either, nor one whose price is no longer `price` (the
+   * order was priced from an older read): its stock is set to an impossible value, so the
+   * same CHECK aborts the batch.
    */
-  reserveStock(id: string, quantity: number, at: string): Statement;
+  reserveStock(id: string, quantity: number, at: string, price: QuotedPrice): Statement;
   /** Gives `quantity` back to the stock (archived or not), for the caller's batch. */
   restock(id: string, quantity: number, at: string): Statement;
   /** Whether a failed batch was aborted by a `reserveStock` the stock could not cover. */
@@ -178,12 +182,13 @@ export class D1ProductsRepository implements ProductsRepository {
       .where(and(inArray(products.id, ids), isNull(products.archivedAt)));
   }
 
-  reserveStock(id: string, quantity: number, at: string): Statement {
+  reserveStock(id: string, quantity: number, at: string, price: QuotedPrice): Statement {
+    const sellable = sql`${products.archivedAt} IS NULL AND ${products.priceCents} = ${price.priceCents} AND ${products.currency} = ${price.currency}`;
     return asStatement(
       this.db
         .update(products)
         .set({
-          stock: sql`CASE WHEN ${products.archivedAt} IS NULL THEN ${products.stock} - ${quantity} ELSE -1 END`,
+          stock: sql`CASE WHEN ${sellable} THEN ${products.stock} - ${quantity} ELSE -1 END`,
           version: sql`${products.version} + 1`,
           updatedAt: at,
         })

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/app-env";
+import { purgeCached } from "../../http/edge-cache";
 import { etagFor, httpDate, matchesIfNoneMatch, versionsFromIfMatch } from "../../http/http-cache";
 import { API_PREFIX } from "../../http/openapi";
 import { pageBody } from "../../lib/pagination";
@@ -71,6 +72,11 @@ function toPartialValues(body: Partial<Parameters<typeof toValues>[0]>) {
   return values;
 }
 
+/** The product's URL path: its Location, and its key in the edge cache. */
+function productPath(id: string): string {
+  return `${API_PREFIX}/products/${id}`;
+}
+
 function ifMatch(header: string | undefined) {
   return header === undefined ? undefined : versionsFromIfMatch(header);
 }
@@ -103,7 +109,7 @@ productsRoutes
   })
   .openapi(createProduct, async (c) => {
     const product = await c.var.services.products.create(toValues(c.req.valid("json")));
-    c.header("Location", `${API_PREFIX}/products/${product.id}`);
+    c.header("Location", productPath(product.id));
     c.header("ETag", etagFor(product.version));
     return c.json(toProduct(product), 201);
   })
@@ -121,6 +127,7 @@ productsRoutes
     const precondition = ifMatch(c.req.valid("header")["If-Match"]);
     const values = toValues(c.req.valid("json"));
     const product = await c.var.services.products.update(product_id, values, precondition);
+    await purgeCached(c, productPath(product.id));
     c.header("ETag", etagFor(product.version));
     return c.json(toProduct(product), 200);
   })
@@ -129,10 +136,13 @@ productsRoutes
     const precondition = ifMatch(c.req.valid("header")["If-Match"]);
     const values = toPartialValues(c.req.valid("json"));
     const product = await c.var.services.products.update(product_id, values, precondition);
+    await purgeCached(c, productPath(product.id));
     c.header("ETag", etagFor(product.version));
     return c.json(toProduct(product), 200);
   })
   .openapi(deleteProduct, async (c) => {
-    await c.var.services.products.delete(c.req.valid("param").product_id);
+    const { product_id } = c.req.valid("param");
+    await c.var.services.products.delete(product_id);
+    await purgeCached(c, productPath(product_id));
     return c.body(null, 204);
   });

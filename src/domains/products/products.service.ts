@@ -118,12 +118,12 @@ export class ProductsService {
   }
 
   /**
-   * For an order's batch: takes `quantity` from the stock. When the stock cannot cover it
-   * (or the product was archived meanwhile) the database aborts the whole batch, which
-   * `isStockRefusal` recognises.
+   * For an order's batch: takes `quantity` from the stock of `product` as it was read. When
+   * the stock cannot cover it, or the product was archived or repriced since that read, the
+   * database aborts the whole batch, which `isStockRefusal` recognises.
    */
-  reserveStock(id: string, quantity: number, at: string): Statement {
-    return this.products.reserveStock(id, quantity, at);
+  reserveStock(product: ProductRecord, quantity: number, at: string): Statement {
+    return this.products.reserveStock(product.id, quantity, at, product);
   }
 
   /** For a cancellation's batch: gives `quantity` back to the stock. */

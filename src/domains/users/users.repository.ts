@@ -1,8 +1,9 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { RidingRead } from "../../db/request-d1";
 import { isConstraintError } from "../../db/constraint-errors";
 import { containsText } from "../../db/text-search";
-import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
+import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
 import { type NewUserRow, type UserRow, users } from "./users.table";
 import type { Role, Tier } from "./users.values";
@@ -13,8 +14,22 @@ export type UserChanges = Partial<
   Pick<UserRow, "name" | "role" | "tier" | "isActive" | "passwordHash">
 > & { updatedAt: string };
 
+/** What a principal check needs of the user's row. */
+export type PrincipalRow = Pick<UserRow, "id" | "email" | "role" | "tier" | "isActive">;
+
+/** Where a read waits to share the request's next round trip (the request's D1 session). */
+export type RideAlong = { ride(read: RidingRead): void };
+
 export interface UsersRepository {
   findById(id: string): Promise<UserRow | null>;
+  /**
+   * Reads the user in the request's next read round trip instead of one of its own.
+   * `accept` gets the row (null: no such user) before that trip's other results are
+   * used: throwing there fails them. One query, for the principal check of every request.
+   */
+  findWithNextRead(id: string, accept: (row: PrincipalRow | null) => void): void;
+  /** The same read, for a caller's write batch. */
+  findInBatch(id: string): BatchRead<PrincipalRow | null>;
   /** `email` must already be normalised (lower-cased). */
   findByEmail(email: string): Promise<UserRow | null>;
   insert(row: NewUserRow): Promise<"created" | "email_taken">;
@@ -25,7 +40,51 @@ export interface UsersRepository {
 }
 
 export class D1UsersRepository implements UsersRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly trips: RideAlong,
+  ) {}
+
+  private principalQuery(id: string) {
+    return this.db
+      .select({
+        id: users.id,
+        email: users.email,
+        role: users.role,
+        tier: users.tier,
+        isActive: users.isActive,
+      })
+      .from(users)
+      .where(eq(users.id, id))
+      .limit(1);
+  }
+
+  findInBatch(id: string): BatchRead<PrincipalRow | null> {
+    return {
+      statement: asStatement(this.principalQuery(id)),
+      read: (result) => (result as PrincipalRow[])[0] ?? null,
+    };
+  }
+
+  findWithNextRead(id: string, accept: (row: PrincipalRow | null) => void): void {
+    const query = this.principalQuery(id).toSQL();
+    this.trips.ride({
+      ...query,
+      // Raw D1 rows (column names, SQLite values), not Drizzle's mapping.
+      accept: ([row]) =>
+        accept(
+          row
+            ? {
+                id: String(row.id),
+                email: String(row.email),
+                role: row.role as Role,
+                tier: row.tier as Tier,
+                isActive: row.is_active === 1,
+              }
+            : null,
+        ),
+    });
+  }
 
   async findById(id: string): Promise<UserRow | null> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);

@@ -1,4 +1,4 @@
-import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
+import type { BatchRead, Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
 import { ConflictError, NotFoundError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -52,6 +52,11 @@ function toUser(row: UserRow): User {
   };
 }
 
+/** A principal's account as the app sees it: null when it is gone or deactivated. */
+function activeUser(row: Pick<UserRow, "id" | "email" | "role" | "tier" | "isActive"> | null) {
+  return row?.isActive ? { id: row.id, email: row.email, role: row.role, tier: row.tier } : null;
+}
+
 function userNotFound(): NotFoundError {
   return new NotFoundError("user_not_found", "No user with this id");
 }
@@ -64,11 +69,18 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  /** The caller behind a token, or null when the account is gone or deactivated. */
-  async findActivePrincipal(userId: string): Promise<ActiveUser | null> {
-    const user = await this.users.findById(userId);
-    if (!user?.isActive) return null;
-    return { id: user.id, email: user.email, role: user.role, tier: user.tier };
+  /** The caller behind a token (null: gone or deactivated), read inside a caller's write batch. */
+  activePrincipalInBatch(userId: string): BatchRead<ActiveUser | null> {
+    const { statement, read } = this.users.findInBatch(userId);
+    return { statement, read: (result) => activeUser(read(result)) };
+  }
+
+  /**
+   * The caller behind a token (null: gone or deactivated), given to `accept` with the request's next read
+   * (no round trip of its own). `accept` may throw to refuse that read's results.
+   */
+  checkActiveWithNextRead(userId: string, accept: (user: ActiveUser | null) => void): void {
+    this.users.findWithNextRead(userId, (row) => accept(activeUser(row)));
   }
 
   async getById(userId: string): Promise<User> {

@@ -275,11 +275,19 @@ describe("listing cost", () => {
     limit: number,
     cursor?: string,
   ) {
+    // The page comes in one batch with its lines (Drizzle's logger does not see batches):
+    // record the statements as the binding prepares them; the first is the page's query.
     const queries: Query[] = [];
-    const db = drizzle(env.DB, {
-      logger: { logQuery: (sql, params) => queries.push({ sql, params }) },
-    });
-    const rows = await new D1OrdersRepository(db).list(filter, {
+    const recording = {
+      prepare: (sql: string) => ({
+        bind: (...params: unknown[]) => {
+          queries.push({ sql, params });
+          return env.DB.prepare(sql).bind(...params);
+        },
+      }),
+      batch: (statements: D1PreparedStatement[]) => env.DB.batch(statements),
+    } as unknown as D1Database;
+    const rows = await new D1OrdersRepository(drizzle(recording)).listWithLines(filter, {
       limit,
       cursor: decodeCursor(cursor, "-created_at"),
     });

@@ -91,6 +91,16 @@ export class FakeUsersRepository implements UsersRepository {
   async findById(id: string) {
     return this.rows.get(id) ?? null;
   }
+  findInBatch(id: string) {
+    return {
+      statement: fakeStatement(() => this.rows.get(id) ?? null, "users.find"),
+      read: (result: unknown) => result as UserRow | null,
+    };
+  }
+  /** No round trips to share here: answers at once. */
+  findWithNextRead(id: string, accept: (row: UserRow | null) => void) {
+    accept(this.rows.get(id) ?? null);
+  }
   async findByEmail(email: string) {
     return [...this.rows.values()].find((row) => row.email === email) ?? null;
   }

@@ -49,8 +49,21 @@ export class FakeOrdersRepository implements OrdersRepository, Transactional {
       .slice(0, page.limit + 1);
   }
 
-  async linesOf(orderIds: string[]) {
-    return new Map(orderIds.map((id) => [id, this.lines.get(id) ?? []]));
+  async findWithLines(id: string) {
+    const record = this.rows.get(id);
+    return record ? { ...record, items: this.lines.get(id) ?? [] } : null;
+  }
+
+  async listWithLines(filter: OrderFilter, page: PageRequest) {
+    const key = (o: OrderRecord) => `${o.createdAt}|${o.id}`;
+    const cursor = page.cursor ? `${page.cursor.value}|${page.cursor.id}` : undefined;
+    return [...this.rows.values()]
+      .filter((o) => filter.userId === undefined || o.userId === filter.userId)
+      .filter((o) => filter.status === undefined || o.status === filter.status)
+      .filter((o) => cursor === undefined || key(o) <= cursor)
+      .sort((a, b) => (key(a) < key(b) ? 1 : -1))
+      .slice(0, page.limit + 1)
+      .map((o) => ({ ...o, items: this.lines.get(o.id) ?? [] }));
   }
 
   transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement {

@@ -41,8 +41,24 @@ describe("loadSettings", () => {
         MAILER: "log",
         MAIL_FROM: "Edge Store <no-reply@localhost>",
         PUBLIC_BASE_URL: "http://localhost:8787",
+        CATALOG_CACHE_TTL_SECONDS: 30,
       },
     });
+  });
+
+  it.each([
+    ["0", 0],
+    ["45", 45],
+    [60, 60],
+  ])("reads CATALOG_CACHE_TTL_SECONDS=%j as %i seconds", (value, seconds) => {
+    const result = loadSettings(vars({ CATALOG_CACHE_TTL_SECONDS: value }));
+    expect(result.ok && result.settings.CATALOG_CACHE_TTL_SECONDS).toBe(seconds);
+  });
+
+  it.each(["-1", "1.5", "30s", "", "86401"])("refuses CATALOG_CACHE_TTL_SECONDS=%j", (value) => {
+    expect(invalidNames(vars({ CATALOG_CACHE_TTL_SECONDS: value }))).toEqual([
+      "CATALOG_CACHE_TTL_SECONDS",
+    ]);
   });
 
   it("splits CORS_ORIGINS on commas, trimming and dropping empty entries", () => {

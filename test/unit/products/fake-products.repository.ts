@@ -5,6 +5,7 @@ import type {
   ProductRecord,
   ProductsRepository,
   ProductValues,
+  QuotedPrice,
 } from "../../../src/domains/products/products.repository";
 import type { PageRequest } from "../../../src/lib/pagination";
 import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
@@ -104,11 +105,15 @@ export class FakeProductsRepository implements ProductsRepository, Transactional
     });
   }
 
-  reserveStock(id: string, quantity: number, at: string) {
+  reserveStock(id: string, quantity: number, at: string, price: QuotedPrice) {
     return fakeStatement(() => {
       const row = this.rows.get(id);
       if (!row) return changed(0);
-      const stock = row.archivedAt === null ? row.stock - quantity : -1;
+      const sellable =
+        row.archivedAt === null &&
+        row.priceCents === price.priceCents &&
+        row.currency === price.currency;
+      const stock = sellable ? row.stock - quantity : -1;
       if (stock < 0) throw new FakeStockRefusal(`CHECK failed for ${id}`);
       this.rows.set(id, { ...row, stock, updatedAt: at, version: row.version + 1 });
       return changed(1);

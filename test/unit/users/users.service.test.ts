@@ -36,18 +36,25 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return (error as AppError).code;
 }
 
-describe("UsersService.findActivePrincipal", () => {
-  it("returns active users and null for deactivated or unknown ones", async () => {
+describe("UsersService.checkActiveWithNextRead", () => {
+  it("gives active users, and null for deactivated or unknown ones", async () => {
     const { users, repo } = setup();
-    expect(await users.findActivePrincipal("cust-1")).toEqual({
+    const check = (id: string) => {
+      let seen: unknown = "not called";
+      users.checkActiveWithNextRead(id, (user) => {
+        seen = user;
+      });
+      return seen;
+    };
+    expect(check("cust-1")).toEqual({
       id: "cust-1",
       email: "cust@example.com",
       role: "customer",
       tier: "standard",
     });
     repo.add({ id: "off", email: "off@example.com", isActive: false });
-    expect(await users.findActivePrincipal("off")).toBeNull();
-    expect(await users.findActivePrincipal("missing")).toBeNull();
+    expect(check("off")).toBeNull();
+    expect(check("missing")).toBeNull();
   });
 });
 
