@@ -281,7 +281,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.
+         * @description The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`. Anonymous requests may be answered from the edge cache (`X-Cache: HIT`, no database round trip) for up to `CATALOG_CACHE_TTL_SECONDS` (`Cache-Control: public, max-age=0, s-maxage=<ttl>`); requests with `Authorization` or `X-D1-Bookmark` bypass it (`X-Cache: BYPASS`).
          */
         get: operations["listProducts"];
         put?: never;
@@ -313,7 +313,7 @@ export interface paths {
         };
         /**
          * Get a product
-         * @description With `ETag`; a matching `If-None-Match` gets 304 with no body.
+         * @description With `ETag`; a matching `If-None-Match` gets 304 with no body (from the edge cache too). Anonymous requests may be answered from the edge cache (`X-Cache: HIT`, no database round trip) for up to `CATALOG_CACHE_TTL_SECONDS` (`Cache-Control: public, max-age=0, s-maxage=<ttl>`); requests with `Authorization` or `X-D1-Bookmark` bypass it (`X-Cache: BYPASS`). A write to the product drops its cached copy in the data center that took the write.
          */
         get: operations["getProduct"];
         /**
@@ -2729,6 +2729,8 @@ export interface operations {
                 headers: {
                     /** @description The next page */
                     Link?: string;
+                    /** @description `HIT`: answered from this data center's edge cache (no database round trip); `MISS`: read from D1 and stored; `BYPASS`: not cached (credentials, a bookmark, or the cache turned off) */
+                    "X-Cache": "HIT" | "MISS" | "BYPASS";
                     /** @description D1 round trips this request made and their time, and the total (milliseconds). */
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
@@ -3065,6 +3067,8 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description `HIT`: answered from this data center's edge cache (no database round trip); `MISS`: read from D1 and stored; `BYPASS`: not cached (credentials, a bookmark, or the cache turned off) */
+                    "X-Cache": "HIT" | "MISS" | "BYPASS";
                     /** @description D1 round trips this request made and their time, and the total (milliseconds). */
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
@@ -3080,6 +3084,8 @@ export interface operations {
                 headers: {
                     /** @description Current version of the product */
                     ETag: string;
+                    /** @description `HIT`: answered from this data center's edge cache (no database round trip); `MISS`: read from D1 and stored; `BYPASS`: not cached (credentials, a bookmark, or the cache turned off) */
+                    "X-Cache": "HIT" | "MISS" | "BYPASS";
                     /** @description D1 round trips this request made and their time, and the total (milliseconds). */
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */

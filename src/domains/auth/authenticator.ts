@@ -1,6 +1,6 @@
 import { ForbiddenError, UnauthenticatedError } from "../../lib/errors";
-import type { Role, Tier } from "../users/users.values";
 import type { ActiveUser, UsersService } from "../users/users.service";
+import type { Role, Tier } from "../users/users.values";
 import {
   type AccessTokenClaims,
   type AccessTokens,

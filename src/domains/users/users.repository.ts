@@ -1,7 +1,7 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import type { RidingRead } from "../../db/request-d1";
 import { isConstraintError } from "../../db/constraint-errors";
+import type { RidingRead } from "../../db/request-d1";
 import { containsText } from "../../db/text-search";
 import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";

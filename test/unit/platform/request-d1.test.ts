@@ -87,6 +87,91 @@ describe("RequestD1", () => {
     expect(d1.stats.roundTrips).toBe(1);
   });
 
+  describe("reads that ride along", () => {
+    /** A binding that records each round trip's statements (by their SQL). */
+    function recordingBinding() {
+      const trips: string[][] = [];
+      const statement = (sql: string) => ({
+        sql,
+        bind: () => statement(sql),
+        all: async () => {
+          trips.push([sql]);
+          return { results: [{ sql }], success: true, meta: {} };
+        },
+        run: async () => {
+          trips.push([sql]);
+          return { results: [], success: true, meta: { changes: 1 } };
+        },
+      });
+      const binding = {
+        withSession: () => ({
+          prepare: statement,
+          batch: async (list: { sql: string }[]) => {
+            trips.push(list.map((s) => s.sql));
+            return list.map((s) => ({ results: [{ sql: s.sql }], success: true, meta: {} }));
+          },
+          getBookmark: () => null,
+        }),
+      };
+      return { binding: binding as unknown as D1Database, trips };
+    }
+
+    it("joins the next read's round trip and is accepted before that read returns", async () => {
+      const { binding, trips } = recordingBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-unconstrained" });
+      const seen: string[] = [];
+      d1.ride({ sql: "select principal", params: [], accept: () => seen.push("rider") });
+      const result = await d1.prepare("select route").all();
+      seen.push("route");
+      expect(trips).toEqual([["select principal", "select route"]]);
+      expect(result.results).toEqual([{ sql: "select route" }]);
+      expect(seen).toEqual(["rider", "route"]);
+      expect(d1.stats.roundTrips).toBe(1);
+    });
+
+    it("goes alone before a write, so a refused check stops the write", async () => {
+      const { binding, trips } = recordingBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-primary" });
+      d1.ride({
+        sql: "select principal",
+        params: [],
+        accept: () => {
+          throw new Error("refused");
+        },
+      });
+      await expect(d1.prepare("delete from things").run()).rejects.toThrow("refused");
+      expect(trips).toEqual([["select principal"]]);
+    });
+
+    it("refuses a read's rows when the check refuses", async () => {
+      const { binding } = recordingBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-unconstrained" });
+      d1.ride({
+        sql: "select principal",
+        params: [],
+        accept: () => {
+          throw new Error("inactive");
+        },
+      });
+      await expect(d1.batch([d1.prepare("select a"), d1.prepare("select b")])).rejects.toThrow(
+        "inactive",
+      );
+    });
+
+    it("flush sends waiting riders in a trip of their own, and nothing when none wait", async () => {
+      const { binding, trips } = recordingBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-unconstrained" });
+      await d1.flush();
+      expect(trips).toEqual([]);
+      let accepted = 0;
+      d1.ride({ sql: "select principal", params: [], accept: () => accepted++ });
+      await d1.flush();
+      await d1.prepare("select route").all();
+      expect(trips).toEqual([["select principal"], ["select route"]]);
+      expect(accepted).toBe(1);
+    });
+  });
+
   it.each([
     [GOOD, true],
     ["0000000a-00000001", true],
