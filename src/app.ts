@@ -9,6 +9,7 @@ import { unwrapQueryError } from "./db/query-errors";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
 import { authRoutes } from "./domains/auth/auth.routes";
 import { healthRoutes } from "./domains/health/health.routes";
+import { mailRoutes } from "./domains/mail/mail.routes";
 import { ordersRoutes } from "./domains/orders/orders.routes";
 import { productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
@@ -130,6 +131,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.route(API_PREFIX, usersRoutes);
   app.route(API_PREFIX, productsRoutes);
   app.route(API_PREFIX, ordersRoutes);
+  app.route(API_PREFIX, mailRoutes);
 
   registerOpenApiDocument(app);
 

@@ -12,6 +12,7 @@ import { D1HealthRepository } from "./domains/health/health.repository";
 import { HealthService } from "./domains/health/health.service";
 import { D1IdempotencyRepository } from "./domains/idempotency/idempotency.repository";
 import { IdempotencyService } from "./domains/idempotency/idempotency.service";
+import { DeadLettersService } from "./domains/mail/mail.dead-letters";
 import { D1OutboxRepository } from "./domains/mail/mail.repository";
 import { bindingMailQueue, type MailJob, MailService } from "./domains/mail/mail.service";
 import { HttpMailer, LogMailer, type Mailer } from "./domains/mail/mailers";
@@ -36,6 +37,7 @@ export type Services = {
   auth: AuthService;
   sessions: SessionsService;
   mail: MailService;
+  deadLetters: DeadLettersService;
   /** A collaborator rather than a service: tests swap it to make delivery fail. */
   mailer: Mailer;
   orders: OrdersService;
@@ -144,6 +146,11 @@ export function buildServices(
         clock,
         jsonLogger,
       ),
+  );
+  lazy(
+    services,
+    "deadLetters",
+    () => new DeadLettersService(new D1OutboxRepository(db), jsonLogger),
   );
   lazy(services, "accessTokens", () => {
     const settings = requireSettings(env);

@@ -98,6 +98,10 @@ const DOCUMENT_CONFIG = {
     { name: "Users", description: "Your account, and user administration for admins" },
     { name: "Products", description: "The catalog" },
     { name: "Orders", description: "Placing and managing orders" },
+    {
+      name: "Admin",
+      description: "Operators: the mail outbox and the emails the queue gave up on",
+    },
   ],
 };
 

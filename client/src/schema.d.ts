@@ -444,6 +444,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List outbox emails (admin)
+         * @description The transactional outbox, newest first, cursor-paginated; `status=dead` lists the emails the queue gave up on (with `last_error`). Payloads are never shown (a reset email holds a live token). A `Link: rel="next"` header points at the next page.
+         */
+        get: operations["listMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/mail/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send a dead email (admin)
+         * @description Makes a dead outbox row pending again with a fresh delivery count and queues it (202). Only a dead row can be re-sent (409 `mail_not_dead`); a dead password reset lost its token when it died (409 `mail_not_retryable`: the user asks for a new one).
+         */
+        post: operations["retryMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1138,6 +1178,75 @@ export interface components {
             items: components["schemas"]["Order"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
+         *           "template": "order_confirmation",
+         *           "recipient": "ada@example.com",
+         *           "status": "dead",
+         *           "attempts": 6,
+         *           "last_error": "Error: provider answered 503",
+         *           "created_at": "2026-11-21T10:00:00.000Z",
+         *           "enqueued_at": "2026-11-21T10:00:00.120Z",
+         *           "sent_at": null
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        MailPage: {
+            items: components["schemas"]["MailEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
+         *       "template": "order_confirmation",
+         *       "recipient": "ada@example.com",
+         *       "status": "dead",
+         *       "attempts": 6,
+         *       "last_error": "Error: provider answered 503",
+         *       "created_at": "2026-11-21T10:00:00.000Z",
+         *       "enqueued_at": "2026-11-21T10:00:00.120Z",
+         *       "sent_at": null
+         *     }
+         */
+        MailEntry: {
+            /**
+             * Format: uuid
+             * @example 0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90
+             */
+            id: string;
+            /** @example order_confirmation */
+            template: string;
+            /** @example ada@example.com */
+            recipient: string;
+            /**
+             * @description pending (queued or retrying), sent, or dead (given up)
+             * @example dead
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "dead";
+            /**
+             * @description Deliveries tried
+             * @example 6
+             */
+            attempts: number;
+            /**
+             * @description Why the last delivery failed
+             * @example Error: provider answered 503
+             */
+            last_error: string | null;
+            /** @example 2026-11-21T10:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-21T10:00:00.120Z */
+            enqueued_at: string | null;
+            /** @example null */
+            sent_at: string | null;
         };
     };
     responses: never;
@@ -4254,6 +4363,242 @@ export interface operations {
                 };
             };
             /** @description Validation failed (validation_failed, invalid_cursor) */
+            422: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error (internal_error) */
+            500: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (misconfigured) */
+            503: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMail: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..100 */
+                limit?: number;
+                /** @description Opaque cursor: `next_cursor` from the previous page */
+                cursor?: string;
+                /** @description Only `-created_at` (newest first, the default) */
+                sort?: "-created_at";
+                /** @description Only rows in this status (e.g. `dead`) */
+                status?: "pending" | "sent" | "dead";
+            };
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of outbox rows */
+            200: {
+                headers: {
+                    /** @description The next page */
+                    Link?: string;
+                    /** @description D1 round trips this request made and their time, and the total (milliseconds). */
+                    "Server-Timing": string;
+                    /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPage"];
+                };
+            };
+            /** @description Unauthenticated (unauthenticated, invalid_token) */
+            401: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (forbidden) */
+            403: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (validation_failed, invalid_cursor) */
+            422: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error (internal_error) */
+            500: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (misconfigured) */
+            503: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryMail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailEntry"];
+                };
+            };
+            /** @description Bad request (malformed_json) */
+            400: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (unauthenticated, invalid_token) */
+            401: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (forbidden) */
+            403: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (mail_not_found) */
+            404: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (mail_not_dead, mail_not_retryable) */
+            409: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (payload_too_large) */
+            413: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (unsupported_media_type) */
+            415: {
+                headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];

@@ -1,8 +1,10 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { chunked, MAX_BOUND_PARAMETERS } from "../../db/limits";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
+import { type PageRequest, seekFrom } from "../../lib/pagination";
 import { outbox } from "./mail.table";
+import type { OutboxStatus } from "./mail.values";
 
 export type OutboxRecord = typeof outbox.$inferSelect;
 export type NewOutboxRecord = Pick<
@@ -10,8 +12,11 @@ export type NewOutboxRecord = Pick<
   "id" | "template" | "recipient" | "payload" | "createdAt"
 >;
 
-/** What a delivered or abandoned row keeps of its payload: nothing (it may hold a token). */
+/** What a delivered row keeps of its payload: nothing (it may hold a token). */
 export const SCRUBBED_PAYLOAD = "{}";
+
+/** A row given up: `scrub` drops a payload that holds a secret (it can then never be re-sent). */
+export type GiveUp = { scrub: boolean };
 
 export interface OutboxRepository {
   insert(record: NewOutboxRecord): Statement;
@@ -20,7 +25,13 @@ export interface OutboxRepository {
   /** Pending → sent, once: false when another delivery got there first. */
   markSent(id: string, at: string): Promise<boolean>;
   /** Counts a failed attempt; `dead` gives the row up (its message goes to the DLQ). */
-  recordFailure(id: string, error: string, dead: boolean): Promise<void>;
+  recordFailure(id: string, error: string, dead: GiveUp | false): Promise<void>;
+  /** Pending → dead (the queue dead-lettered it), keeping its last error or else `error`. */
+  markDead(id: string, error: string, dead: GiveUp): Promise<boolean>;
+  /** Dead → pending with a fresh count, for a re-send: false when it is not dead. */
+  revive(id: string): Promise<boolean>;
+  /** Newest first, `limit + 1` rows from the cursor on. */
+  list(filter: { status?: OutboxStatus | undefined }, page: PageRequest): Promise<OutboxRecord[]>;
   /**
    * Pending rows nobody is handling: never enqueued and older than `createdBefore`, or
    * enqueued before `enqueuedBefore` (their queue retries are long over). Oldest first.
@@ -30,6 +41,12 @@ export interface OutboxRepository {
     enqueuedBefore: string,
     limit: number,
   ): Promise<OutboxRecord[]>;
+}
+
+const MAX_ERROR_LENGTH = 500;
+
+function giveUp(dead: GiveUp) {
+  return { status: "dead" as const, ...(dead.scrub ? { payload: SCRUBBED_PAYLOAD } : {}) };
 }
 
 export class D1OutboxRepository implements OutboxRepository {
@@ -69,15 +86,49 @@ export class D1OutboxRepository implements OutboxRepository {
     return changedRows(result) === 1;
   }
 
-  async recordFailure(id: string, error: string, dead: boolean): Promise<void> {
+  async recordFailure(id: string, error: string, dead: GiveUp | false): Promise<void> {
     await this.db
       .update(outbox)
       .set({
         attempts: sql`${outbox.attempts} + 1`,
-        lastError: error.slice(0, 500),
-        ...(dead ? { status: "dead" as const, payload: SCRUBBED_PAYLOAD } : {}),
+        lastError: error.slice(0, MAX_ERROR_LENGTH),
+        ...(dead ? giveUp(dead) : {}),
       })
       .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
+  }
+
+  async markDead(id: string, error: string, dead: GiveUp): Promise<boolean> {
+    const result = await this.db
+      .update(outbox)
+      .set({
+        lastError: sql`coalesce(${outbox.lastError}, ${error.slice(0, MAX_ERROR_LENGTH)})`,
+        ...giveUp(dead),
+      })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
+    return changedRows(result) === 1;
+  }
+
+  async revive(id: string): Promise<boolean> {
+    const result = await this.db
+      .update(outbox)
+      .set({ status: "pending", attempts: 0, enqueuedAt: null })
+      .where(and(eq(outbox.id, id), eq(outbox.status, "dead")));
+    return changedRows(result) === 1;
+  }
+
+  async list(
+    filter: { status?: OutboxStatus | undefined },
+    page: PageRequest,
+  ): Promise<OutboxRecord[]> {
+    const conditions: (SQL | undefined)[] = [];
+    if (filter.status) conditions.push(eq(outbox.status, filter.status));
+    if (page.cursor) conditions.push(seekFrom(outbox.createdAt, outbox.id, "desc", page.cursor));
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(...conditions))
+      .orderBy(desc(outbox.createdAt), desc(outbox.id))
+      .limit(page.limit + 1);
   }
 
   async findStranded(

@@ -3,7 +3,7 @@ import { addSeconds, type Clock } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { OutboxRepository } from "./mail.repository";
-import { renderStored, type TemplateData, type TemplateName } from "./mail.templates";
+import { holdsSecret, renderStored, type TemplateData, type TemplateName } from "./mail.templates";
 import type { Mailer } from "./mailers";
 
 /** The body of a mail queue message: just the outbox row to deliver. */
@@ -105,7 +105,9 @@ export class MailService {
       rendered = renderStored(row.template, row.payload);
     } catch (error) {
       // Retrying cannot fix a row that does not render: give it up at once.
-      await this.outbox.recordFailure(row.id, describe(error), true);
+      await this.outbox.recordFailure(row.id, describe(error), {
+        scrub: holdsSecret(row.template),
+      });
       this.logger.error("mail rejected", { outbox_id: row.id, template: row.template });
       return { status: "rejected" };
     }
@@ -116,7 +118,11 @@ export class MailService {
       // Rows re-enqueued by the cron restart the queue's count; the row's own count does not.
       const deliveries = Math.max(attempt, row.attempts + 1);
       const dead = deliveries >= MAX_DELIVERIES;
-      await this.outbox.recordFailure(row.id, describe(error), dead);
+      await this.outbox.recordFailure(
+        row.id,
+        describe(error),
+        dead && { scrub: holdsSecret(row.template) },
+      );
       this.logger[dead ? "error" : "warn"](dead ? "mail undeliverable" : "mail delivery failed", {
         outbox_id: row.id,
         template: row.template,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { OUTBOX_STATUSES } from "./mail.values";
 
 /**
  * Transactional outbox: an email is written in the same D1 batch as the change that causes
@@ -13,9 +14,7 @@ export const outbox = sqliteTable(
     recipient: text("recipient").notNull(),
     /** JSON with the template's data (never a password; a reset token only until sent). */
     payload: text("payload").notNull(),
-    status: text("status", { enum: ["pending", "sent", "dead"] })
-      .notNull()
-      .default("pending"),
+    status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     createdAt: text("created_at").notNull(),

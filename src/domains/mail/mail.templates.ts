@@ -6,6 +6,11 @@ export type RenderedMail = { subject: string; text: string };
 type TemplateDefinition<S extends z.ZodType> = {
   data: S;
   render: (data: z.infer<S>) => RenderedMail;
+  /**
+   * Its data holds a secret (a live token): the row's payload is scrubbed once it is sent or
+   * given up, so a dead one cannot be re-sent (the user asks again instead).
+   */
+  holdsSecret?: boolean;
 };
 
 function defineTemplate<S extends z.ZodType>(definition: TemplateDefinition<S>) {
@@ -19,6 +24,7 @@ function defineTemplate<S extends z.ZodType>(definition: TemplateDefinition<S>) 
  */
 export const mailTemplates = {
   password_reset: defineTemplate({
+    holdsSecret: true,
     data: z.object({
       name: z.string(),
       reset_url: z.url(),
@@ -95,4 +101,11 @@ export function renderStored(template: string, payload: string): RenderedMail {
     z.ZodType<unknown>
   >;
   return entry.render(entry.data.parse(JSON.parse(payload)));
+}
+
+/** Whether a stored row's template keeps a secret in its payload (unknown ones: assume so). */
+export function holdsSecret(template: string): boolean {
+  if (!Object.hasOwn(mailTemplates, template)) return true;
+  const entry: { holdsSecret?: boolean } = mailTemplates[template as TemplateName];
+  return entry.holdsSecret === true;
 }

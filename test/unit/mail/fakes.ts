@@ -1,5 +1,6 @@
 import type { Statement } from "../../../src/db/unit-of-work";
 import {
+  type GiveUp,
   type NewOutboxRecord,
   type OutboxRecord,
   type OutboxRepository,
@@ -8,6 +9,7 @@ import {
 import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service";
 import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
 import type { Logger } from "../../../src/lib/logger";
+import type { PageRequest } from "../../../src/lib/pagination";
 import { labelledStatement } from "../auth/fakes";
 
 export class FakeOutbox implements OutboxRepository {
@@ -53,12 +55,44 @@ export class FakeOutbox implements OutboxRepository {
     });
     return true;
   }
-  async recordFailure(id: string, error: string, dead: boolean) {
+  async recordFailure(id: string, error: string, dead: GiveUp | false) {
     const row = this.rows.get(id);
     if (row?.status !== "pending") return;
     row.attempts += 1;
     row.lastError = error;
-    if (dead) Object.assign(row, { status: "dead", payload: SCRUBBED_PAYLOAD });
+    if (dead) this.giveUp(row, dead);
+  }
+  async markDead(id: string, error: string, dead: GiveUp) {
+    const row = this.rows.get(id);
+    if (row?.status !== "pending") return false;
+    row.lastError ??= error;
+    this.giveUp(row, dead);
+    return true;
+  }
+  async revive(id: string) {
+    const row = this.rows.get(id);
+    if (row?.status !== "dead") return false;
+    Object.assign(row, { status: "pending", attempts: 0, enqueuedAt: null });
+    return true;
+  }
+  async list(filter: { status?: OutboxRecord["status"] | undefined }, page: PageRequest) {
+    const cursor = page.cursor;
+    return [...this.rows.values()]
+      .filter((row) => !filter.status || row.status === filter.status)
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : a.createdAt < b.createdAt ? 1 : -1,
+      )
+      .filter(
+        (row) =>
+          !cursor ||
+          row.createdAt < String(cursor.value) ||
+          (row.createdAt === cursor.value && row.id <= cursor.id),
+      )
+      .slice(0, page.limit + 1);
+  }
+  private giveUp(row: OutboxRecord, dead: GiveUp) {
+    row.status = "dead";
+    if (dead.scrub) row.payload = SCRUBBED_PAYLOAD;
   }
   async findStranded(createdBefore: string, enqueuedBefore: string, limit: number) {
     return [...this.rows.values()]

@@ -1,0 +1,73 @@
+import { ConflictError, NotFoundError } from "../../lib/errors";
+import type { Logger } from "../../lib/logger";
+import { newestFirstPage, type Page } from "../../lib/pagination";
+import type { OutboxRecord, OutboxRepository } from "./mail.repository";
+import { holdsSecret } from "./mail.templates";
+import type { OutboxStatus } from "./mail.values";
+
+export type BuryResult = "buried" | "missing" | "already_handled";
+
+/**
+ * Mail the queue gave up on. The dead-letter queue's consumer buries each message's row
+ * (dead, with its last error); operators list rows by status and re-send a dead one.
+ */
+export class DeadLettersService {
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Marks a dead-lettered row dead. The main consumer already does so on its last attempt;
+   * this catches the rest (a consumer that crashed on every delivery, retries counted apart
+   * from the row's). A row already dead or sent is left as it is.
+   */
+  async bury(outboxId: string, deliveries: number): Promise<BuryResult> {
+    const row = await this.outbox.findById(outboxId);
+    if (!row) return "missing";
+    if (row.status !== "pending") return "already_handled";
+    const buried = await this.outbox.markDead(
+      row.id,
+      `dead-lettered after ${deliveries} queue deliveries without a recorded error`,
+      { scrub: holdsSecret(row.template) },
+    );
+    if (!buried) return "already_handled";
+    this.logger.error("mail dead-lettered", { outbox_id: row.id, template: row.template });
+    return "buried";
+  }
+
+  list(
+    filter: { status?: OutboxStatus | undefined },
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<OutboxRecord>> {
+    return newestFirstPage(page, (request) => this.outbox.list(filter, request));
+  }
+
+  /**
+   * Makes a dead row pending again with a fresh count; the caller dispatches it once it has
+   * answered. A row whose payload held a secret was scrubbed when it died: nothing to re-send.
+   */
+  async retry(id: string): Promise<OutboxRecord> {
+    const row = await this.outbox.findById(id);
+    if (!row) throw new NotFoundError("mail_not_found", "No outbox row with this id");
+    if (row.status !== "dead") throw notDead(row.status);
+    if (holdsSecret(row.template)) {
+      throw new ConflictError(
+        "mail_not_retryable",
+        "Conflict",
+        `A dead ${row.template} email lost its data (it held a secret); the user asks for a new one`,
+      );
+    }
+    if (!(await this.outbox.revive(row.id))) throw notDead("pending");
+    this.logger.info("mail re-sent", { outbox_id: row.id, template: row.template });
+    return { ...row, status: "pending", attempts: 0, enqueuedAt: null };
+  }
+}
+
+function notDead(status: OutboxStatus): ConflictError {
+  return new ConflictError(
+    "mail_not_dead",
+    "Conflict",
+    `Only a dead email can be re-sent; this one is ${status}`,
+  );
+}
