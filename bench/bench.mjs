@@ -8,7 +8,8 @@
 //   npm run bench -- --run-worker-first /docs/*,/api/*   override wrangler.toml's setting
 //   npm run bench -- --out FILE         JSON results (default bench/results/latest.json)
 //
-// Bounded: fixed durations, 32 connections, a 10 s timeout per request, only 127.0.0.1.
+// Bounded: fixed durations, 32 connections (8 for orders), a 10 s timeout per request, only
+// 127.0.0.1.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -35,8 +36,8 @@ if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 1000) {
   throw new Error("--d1-latency must be an integer number of milliseconds in 0..1000");
 }
 const plan = args.quick
-  ? { seconds: 3, warmupSeconds: 1, rounds: 2, connections: 32 }
-  : { seconds: 10, warmupSeconds: 2, rounds: 3, connections: 32 };
+  ? { seconds: 3, warmupSeconds: 1, rounds: 2, connections: 32, startupRuns: 1 }
+  : { seconds: 10, warmupSeconds: 2, rounds: 3, connections: 32, startupRuns: 5 };
 const startedAt = Date.now();
 const log = (/** @type {string} */ line) =>
   console.error(`${line} (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
@@ -61,23 +62,29 @@ function uploadSize(output) {
 }
 
 /**
- * `wrangler check startup`'s active CPU time (GC included) for the bundle built above, or
- * null if it does not say.
- * @param {string} dir
+ * `wrangler check startup`'s active CPU time (GC included) for the bundle built above: the
+ * least of `runs` profiles (a busy machine only ever adds to it), or null if none says.
+ * @param {string} dir @param {number} runs
  */
-function startupCpu(dir) {
-  const output = wrangler([
-    "check",
-    "startup",
-    "--env",
-    "",
-    "--worker",
-    path.join(dir, "worker.bundle"),
-    "--outfile",
-    path.join(dir, "startup.cpuprofile"),
-  ]);
-  const match = /Active: ([\d.]+) ms/.exec(output);
-  return { activeMs: match ? Number(match[1]) : null, goalMs: GOALS.startupMs };
+function startupCpu(dir, runs) {
+  /** @type {number[]} */
+  const measured = [];
+  for (let run = 0; run < runs; run += 1) {
+    const output = wrangler([
+      "check",
+      "startup",
+      "--env",
+      "",
+      "--worker",
+      path.join(dir, "worker.bundle"),
+      "--outfile",
+      path.join(dir, "startup.cpuprofile"),
+    ]);
+    const match = /Active: ([\d.]+) ms/.exec(output);
+    if (match) measured.push(Number(match[1]));
+  }
+  const activeMs = measured.length > 0 ? Math.min(...measured) : null;
+  return { activeMs, runs: measured, goalMs: GOALS.startupMs };
 }
 
 /** @param {string} appBase */
@@ -107,6 +114,7 @@ async function endpoints(appBase, token) {
   });
   return [
     { name: "GET /health", goal: 0.8, method: "GET", path: "/health" },
+    { name: "GET /docs/init.js (asset)", goal: 0, method: "GET", path: "/docs/init.js" },
     {
       name: "GET /api/v1/products/{id}",
       goal: 0.8,
@@ -126,6 +134,9 @@ async function endpoints(appBase, token) {
       path: "/api/v1/orders",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body,
+      // A write takes the database's lock: more connections only queue behind it, and on a
+      // busy machine no answer would arrive within a short round.
+      connections: 8,
     },
   ];
 }
@@ -140,7 +151,7 @@ try {
   log("bench: building the production bundle (wrangler deploy --dry-run)");
   const bundle = uploadSize(buildBundle(path.join(workDir, "dist")).output);
   log("bench: profiling startup (wrangler check startup)");
-  const startup = startupCpu(path.join(workDir, "dist"));
+  const startup = startupCpu(path.join(workDir, "dist"), plan.startupRuns);
   const appPort = args.port ? Number(args.port) : await freePort();
   const ceilingPort = args.port ? appPort + 1 : await freePort();
   const runWorkerFirst = args["run-worker-first"];

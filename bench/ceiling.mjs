@@ -19,6 +19,7 @@ const PRODUCT_COLUMNS =
 
 /** @typedef {{ prepare(sql: string): any, batch(statements: any[]): Promise<any[]> }} D1 */
 /** @typedef {{ DB: D1, MAIL_QUEUE: { sendBatch(messages: { body: unknown }[]): Promise<void> },
+ *   ASSETS: { fetch(request: Request): Promise<Response> },
  *   JWT_SECRET: string, JWT_ISSUER: string, JWT_AUDIENCE: string }} Env */
 /** @typedef {{ waitUntil(promise: Promise<unknown>): void }} Ctx */
 
@@ -312,6 +313,13 @@ export default {
     }
     if (request.method === "POST" && path === "/api/v1/orders") {
       return placeOrder(request, env, ctx, trips, started);
+    }
+    if (request.method === "GET" && path.startsWith("/docs/")) {
+      // A static file, when the assets routing sends it to the Worker first.
+      const asset = await env.ASSETS.fetch(request);
+      const response = new Response(asset.body, asset);
+      response.headers.set("X-Request-Id", crypto.randomUUID());
+      return response;
     }
     return problem(404, "not_found", trips, started);
   },

@@ -5,7 +5,7 @@ import autocannon from "autocannon";
 
 /**
  * @typedef {{ name: string, goal: number, method: "GET" | "POST", path: string,
- *   headers?: Record<string, string>, body?: string }} Endpoint
+ *   headers?: Record<string, string>, body?: string, connections?: number }} Endpoint
  * @typedef {{ rps: number, p50: number, p99: number, non2xx: number, errors: number }} Sample
  * @typedef {{ rps: number, p50: number, p99: number, non2xx: number, errors: number,
  *   roundTrips: number | null, rounds: Sample[] }} Side
@@ -22,7 +22,7 @@ async function measure(base, endpoint, load) {
     method: endpoint.method,
     headers: endpoint.headers ?? {},
     body: endpoint.body,
-    connections: load.connections,
+    connections: endpoint.connections ?? load.connections,
     duration: load.seconds,
     timeout: 10,
   });
