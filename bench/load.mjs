@@ -16,7 +16,7 @@ import autocannon from "autocannon";
  * @param {{ seconds: number, connections: number }} load
  * @returns {Promise<Sample>}
  */
-async function measure(base, endpoint, load) {
+export async function measure(base, endpoint, load) {
   const result = await autocannon({
     url: `${base}${endpoint.path}`,
     method: endpoint.method,

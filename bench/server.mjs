@@ -51,23 +51,14 @@ export function wrangler(args) {
 /**
  * The deployable bundle, as `wrangler deploy` would upload it, in `outdir`: the modules
  * (index.js) and the upload itself (worker.bundle, which `wrangler check startup` reads).
- * @param {string} outdir
+ * @param {string} outdir @param {boolean} [minify] false for readable profiles
  * @returns {{ output: string }}
  */
-export function buildBundle(outdir) {
+export function buildBundle(outdir, minify = true) {
   const outfile = path.join(outdir, "worker.bundle");
-  return {
-    output: wrangler([
-      "deploy",
-      "--dry-run",
-      "--env",
-      "",
-      "--outdir",
-      outdir,
-      "--outfile",
-      outfile,
-    ]),
-  };
+  const args = ["deploy", "--dry-run", "--env", "", "--outdir", outdir, "--outfile", outfile];
+  // --minify=false: a profile needs the functions' own names.
+  return { output: wrangler(minify ? args : [...args, "--minify=false"]) };
 }
 
 /**
@@ -119,7 +110,8 @@ function modules(dir, main, latencyMs) {
 /**
  * Starts both Workers and prepares their databases; resolves once both answer.
  * @param {{ bundleDir: string, appPort: number, ceilingPort: number, latencyMs: number,
- *   dataDir: string, runWorkerFirst?: boolean | string[] | undefined }} options
+ *   dataDir: string, inspectorPort?: number | undefined,
+ *   runWorkerFirst?: boolean | string[] | undefined }} options
  */
 export async function startServers(options) {
   const base = benchWorkerOptions({ runWorkerFirst: options.runWorkerFirst });
@@ -143,6 +135,7 @@ export async function startServers(options) {
       host: HOST,
       port: 0,
       resourcePersistencePath: options.dataDir,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       // Request logs would flood the table; the runtime still writes them (a real cost).
       handleStructuredLogs: () => {},
       workers: [
