@@ -25,7 +25,7 @@ import { UsersService } from "./domains/users/users.service";
 import { systemClock } from "./lib/clock";
 import { ServiceUnavailableError } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
-import { bindingRateLimiter } from "./lib/rate-limit";
+import { bindingRateLimiter, type RateLimitName } from "./lib/rate-limit";
 import { type Bindings, loadSettings, type Settings } from "./settings";
 
 export type Services = {
@@ -86,6 +86,7 @@ export function buildServices(
   const db = createDatabase(d1);
   const clock = systemClock;
   const unitOfWork = d1UnitOfWork(db);
+  const limiter = (name: RateLimitName) => bindingRateLimiter(env[name], name);
   const services = {} as Services;
 
   lazy(
@@ -113,11 +114,12 @@ export function buildServices(
       accessTokens: services.accessTokens,
       mail: services.mail,
       hasher: createPasswordHasher({ pepper: settings.PASSWORD_PEPPER }),
-      // Periods as configured for these bindings in wrangler.toml.
       limits: {
-        loginEmail: bindingRateLimiter(env.LOGIN_EMAIL_LIMITER, 60),
-        loginIp: bindingRateLimiter(env.LOGIN_IP_LIMITER, 60),
-        resetEmail: bindingRateLimiter(env.RESET_EMAIL_LIMITER, 60),
+        loginEmail: limiter("LOGIN_EMAIL_LIMITER"),
+        loginIp: limiter("LOGIN_IP_LIMITER"),
+        resetEmail: limiter("RESET_EMAIL_LIMITER"),
+        registerIp: limiter("REGISTER_IP_LIMITER"),
+        passwordChange: limiter("PASSWORD_CHANGE_LIMITER"),
       },
       unitOfWork,
       clock,
@@ -176,6 +178,7 @@ export function buildServices(
         products: services.products,
         users: services.users,
         mail: services.mail,
+        placeLimiter: limiter("ORDER_PLACE_LIMITER"),
         unitOfWork,
         clock,
       }),

@@ -7,6 +7,9 @@ export type Bindings = {
   LOGIN_EMAIL_LIMITER: RateLimit;
   LOGIN_IP_LIMITER: RateLimit;
   RESET_EMAIL_LIMITER: RateLimit;
+  REGISTER_IP_LIMITER: RateLimit;
+  PASSWORD_CHANGE_LIMITER: RateLimit;
+  ORDER_PLACE_LIMITER: RateLimit;
   ASSETS?: Fetcher;
   APP_ENV?: string;
   JWT_SECRET?: string;

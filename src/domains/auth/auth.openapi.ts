@@ -29,10 +29,11 @@ export const register = defineRoute({
   tags: ["Auth"],
   operationId: "register",
   summary: "Create an account",
-  description: "Creates a customer account. Log in afterwards to get tokens.",
+  description:
+    "Creates a customer account. Log in afterwards to get tokens. At most 10 registrations per client IP (IPv6: per /64) per minute (429 with `Retry-After`).",
   request: { body: { content: jsonContent(RegisterSchema) } },
   responses: { 201: { description: "The new account", content: jsonContent(UserSchema) } },
-  errors: { 409: ["email_taken"] },
+  errors: { 409: ["email_taken"], 429: ["rate_limited"] },
 });
 
 const tokenForm = {

@@ -3,14 +3,18 @@ import type { Context } from "hono";
 import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
 import { UnsupportedMediaTypeError } from "../../lib/errors";
+import { clientIpKey } from "../../lib/rate-limit";
 import { toUserResponse } from "../users/users.schemas";
 import { FORM_CONTENT_TYPE, MULTIPART_CONTENT_TYPE, tokenRequestHook } from "./auth.oauth2";
 import * as routes from "./auth.openapi";
 import { type Login, type TokenForm, toTokenPairResponse } from "./auth.schemas";
 
-/** Cloudflare sets CF-Connecting-IP on every request it proxies (wrangler dev too). */
+/**
+ * The caller's rate-limit bucket. Cloudflare sets CF-Connecting-IP on every request it
+ * proxies (wrangler dev too); IPv6 is bucketed per /64, no address shares one bucket.
+ */
 function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "unknown";
+  return clientIpKey(c.req.header("CF-Connecting-IP"));
 }
 
 type Grant =
@@ -41,7 +45,10 @@ function grantOf(...bodies: Array<TokenForm | Login | Record<string, never>>): G
 
 export const authRoutes = new OpenAPIHono<AppEnv>()
   .openapi(routes.register, async (c) => {
-    const user = await c.var.services.auth.register(c.req.valid("json"));
+    const user = await c.var.services.auth.register({
+      ...c.req.valid("json"),
+      clientIp: clientIp(c),
+    });
     return c.json(toUserResponse(user), 201);
   })
   .openapi(

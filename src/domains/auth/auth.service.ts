@@ -20,7 +20,14 @@ export type TokenPair = {
   refreshToken: string;
 };
 
-export type AuthLimits = { loginEmail: RateLimiter; loginIp: RateLimiter; resetEmail: RateLimiter };
+/** Per-key limiters; IP keys are buckets from `clientIpKey` (IPv6 per /64). */
+export type AuthLimits = {
+  loginEmail: RateLimiter;
+  loginIp: RateLimiter;
+  resetEmail: RateLimiter;
+  registerIp: RateLimiter;
+  passwordChange: RateLimiter;
+};
 
 export type AuthServiceDeps = {
   users: UsersService;
@@ -55,7 +62,18 @@ function invalidResetToken(): BadRequestError {
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  async register(input: { email: string; password: string; name: string }): Promise<User> {
+  /**
+   * Limited per client IP bucket. The email is checked before hashing, so a taken email
+   * costs no PBKDF2 run; the insert still refuses a duplicate that races past the check.
+   */
+  async register(input: {
+    email: string;
+    password: string;
+    name: string;
+    clientIp: string;
+  }): Promise<User> {
+    await this.deps.limits.registerIp.consume(input.clientIp);
+    await this.deps.users.assertEmailAvailable(input.email);
     const passwordHash = await this.deps.hasher.hash(input.password);
     return this.deps.users.create({ email: input.email, name: input.name, passwordHash });
   }
@@ -183,6 +201,8 @@ export class AuthService {
     newPassword: string,
     sessionId: string | undefined,
   ) {
+    // Limited per user: a stolen access token cannot guess the current password at speed.
+    await this.deps.limits.passwordChange.consume(userId);
     const user = await this.deps.users.findCredentialsById(userId);
     const verification = user
       ? await this.deps.hasher.verify(currentPassword, user.passwordHash)

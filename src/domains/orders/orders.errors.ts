@@ -21,6 +21,17 @@ export class OutOfStockError extends ConflictError {
   }
 }
 
+/** A customer may hold only so many placed (unpaid, unfulfilled) orders: no stock hoarding. */
+export class TooManyOpenOrdersError extends ConflictError {
+  constructor(max: number) {
+    super(
+      "too_many_open_orders",
+      "Too many open orders",
+      `You already have ${max} placed orders; wait for them to be fulfilled or cancel one`,
+    );
+  }
+}
+
 export class InvalidOrderStateError extends ConflictError {
   constructor(action: "cancel" | "fulfill", status: string) {
     super(

@@ -27,13 +27,15 @@ export const placeOrder = defineRoute({
     "Reserves the stock of every line and records the order in one atomic write: all or nothing, and concurrent orders can never oversell (the loser gets 409 `out_of_stock` naming each short product).",
     "Prices are the catalog's at placement and are snapshotted on the lines. Premium customers get `discount_cents = floor(subtotal_cents / 10)`. All products of an order must share one currency (else 422 `mixed_currency`). An archived or unknown product is 404 `product_not_found`.",
     "Send an `Idempotency-Key` to retry safely: the first response (success or refusal) is replayed for 24 h with `Idempotent-Replayed: true`. A confirmation email is queued.",
+    "Limits: 30 placements per user per minute (429 with `Retry-After`); a customer holds at most 20 orders in `placed` at once (409 `too_many_open_orders`: cancel one or wait for fulfilment). Admins are not capped.",
   ].join("\n\n"),
   auth: "user",
   request: { headers: idempotencyKeyHeaders, body: { content: jsonContent(PlaceOrderSchema) } },
   errors: {
     404: ["product_not_found"],
-    409: ["out_of_stock", "idempotency_key_in_flight"],
+    409: ["out_of_stock", "too_many_open_orders", "idempotency_key_in_flight"],
     422: ["validation_failed", "mixed_currency", "idempotency_key_mismatch"],
+    429: ["rate_limited"],
   },
   responses: {
     201: {

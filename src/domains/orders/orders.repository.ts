@@ -12,8 +12,13 @@ export type OrderWithLines = OrderRecord & { items: OrderLine[] };
 export type OrderFilter = { userId?: string | undefined; status?: OrderStatus | undefined };
 
 export interface OrdersRepository {
-  /** The order row and its lines, for the caller's batch. */
-  insert(order: OrderRecord, lines: OrderLine[]): Statement[];
+  /**
+   * The order row and its lines, for the caller's batch. With `maxOpen`, the insert aborts
+   * the batch when the user already has that many placed orders as it runs
+   * (`isOverOpenOrders` tells).
+   */
+  insert(order: OrderRecord, lines: OrderLine[], maxOpen?: number): Statement[];
+  isOverOpenOrders(error: unknown): boolean;
   findById(id: string): Promise<OrderRecord | null>;
   /** The order and its lines (in placement order), in one round trip. */
   findWithLines(id: string): Promise<OrderWithLines | null>;
@@ -43,16 +48,24 @@ function withLines(
   return records.map((record) => ({ ...record, items: byOrder.get(record.id) ?? [] }));
 }
 
-/** A status the CHECK constraint refuses: writing it aborts the batch. */
+/** Statuses the CHECK constraint refuses: writing one aborts the batch. */
 const REFUSED_STATUS = "refused_transition";
+const OVER_OPEN_ORDERS = "over_open_orders";
 
 export class D1OrdersRepository implements OrdersRepository {
   constructor(private readonly db: Database) {}
 
-  insert(order: OrderRecord, lines: OrderLine[]): Statement[] {
+  insert(order: OrderRecord, lines: OrderLine[], maxOpen?: number): Statement[] {
+    const status =
+      maxOpen === undefined || order.status !== "placed"
+        ? order.status
+        : // As with transitions: a refused insert must abort the batch, not match no row,
+          // so an impossible status makes the CHECK refuse it. The count uses the
+          // (user_id, status, ...) index.
+          sql`CASE WHEN (SELECT count(*) FROM ${orders} WHERE ${orders.userId} = ${order.userId} AND ${orders.status} = 'placed') < ${maxOpen} THEN 'placed' ELSE ${OVER_OPEN_ORDERS} END`;
     // One insert per line: D1 binds at most 100 parameters per statement.
     return [
-      asStatement(this.db.insert(orders).values(order)),
+      asStatement(this.db.insert(orders).values({ ...order, status })),
       ...lines.map((line, position) =>
         asStatement(this.db.insert(orderItems).values({ ...line, orderId: order.id, position })),
       ),
@@ -121,6 +134,11 @@ export class D1OrdersRepository implements OrdersRepository {
   }
 
   isRefusedTransition(error: unknown): boolean {
+    return isConstraintError(error, "check", "orders_status_check");
+  }
+
+  /** Only the placement's insert writes a computed status, so this CHECK failure is the cap. */
+  isOverOpenOrders(error: unknown): boolean {
     return isConstraintError(error, "check", "orders_status_check");
   }
 

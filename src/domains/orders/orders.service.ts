@@ -3,6 +3,7 @@ import { type Clock, isoNow } from "../../lib/clock";
 import { ForbiddenError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { newestFirstPage, type Page } from "../../lib/pagination";
+import type { RateLimiter } from "../../lib/rate-limit";
 import type { MailService } from "../mail/mail.service";
 import { ProductNotFoundError } from "../products/products.errors";
 import type { ProductRecord, ProductsService } from "../products/products.service";
@@ -12,14 +13,18 @@ import {
   OrderNotFoundError,
   OutOfStockError,
   type Shortage,
+  TooManyOpenOrdersError,
 } from "./orders.errors";
 import { assertValidLines, type OrderLine, priceOrder } from "./orders.pricing";
 import type { OrderRecord, OrderStatus, OrdersRepository } from "./orders.repository";
 
 export type Order = OrderRecord & { items: OrderLine[] };
 export type OrderLineInput = { productId: string; quantity: number };
-/** Who places an order: the principal, read fresh for this request (tier gives the discount). */
-export type Customer = { id: string; email: string; tier: Tier };
+/**
+ * Who places an order: the principal, read fresh for this request (tier gives the discount,
+ * role the open-orders cap).
+ */
+export type Customer = { id: string; email: string; tier: Tier; role: Role };
 /**
  * The customer, or how to get them once the catalog has been read: the principal's account
  * is checked with the request's first read, so its tier and email are known only after it.
@@ -45,9 +50,14 @@ export type OrdersServiceDeps = {
   products: ProductsService;
   users: UserLookup;
   mail: OrderMail;
+  /** Placements per customer (wrangler.toml ORDER_PLACE_LIMITER). */
+  placeLimiter: RateLimiter;
   unitOfWork: UnitOfWorkFactory;
   clock: Clock;
 };
+
+/** Placed orders a customer may hold at once; admins are not capped. */
+export const MAX_OPEN_ORDERS = 20;
 
 /** Statements a caller commits in the order's own batch (the Idempotency-Key record). */
 export type AlsoCommit = (order: Order) => Statement[];
@@ -76,7 +86,9 @@ export class OrdersService {
    * archived and has the price the order was computed from: the database refuses the batch
    * otherwise, so orders racing past the read cannot oversell and a price change cannot
    * slip into an order. A refused batch is out_of_stock (or product_not_found), unless only
-   * a price moved: then the order is priced again from a fresh read, once.
+   * a price moved: then the order is priced again from a fresh read, once. The cap on a
+   * customer's placed orders is checked by the order's own insert as the batch runs (no
+   * extra read, and racing placements cannot pass it together).
    */
   async place(
     source: CustomerSource,
@@ -88,12 +100,14 @@ export class OrdersService {
     const ids = lines.map((line) => line.productId);
     let found = await products.findForOrder(ids);
     const customer = typeof source === "function" ? await source() : source;
+    await this.deps.placeLimiter.consume(customer.id);
     for (let attempt = 1; ; attempt += 1) {
       const refused = refusal(lines, found);
       if (refused) throw refused;
       try {
         return await this.commitOrder(customer, lines, found, alsoCommit);
       } catch (error) {
+        if (orders.isOverOpenOrders(error)) throw new TooManyOpenOrdersError(MAX_OPEN_ORDERS);
         // Only the catalog refuses a sale: someone took the stock, or archived, deleted or
         // repriced a product, since the read. Anything else (a lost claim, D1 down) is not one.
         if (!products.isStockRefusal(error) && !orders.isMissingProduct(error)) throw error;
@@ -129,7 +143,8 @@ export class OrdersService {
     const order: Order = { ...record, items };
     const mail = this.confirmation(customer.email, order);
     const { products, orders, unitOfWork } = this.deps;
-    const work = unitOfWork.begin().add(...orders.insert(record, items));
+    const maxOpen = customer.role === "admin" ? undefined : MAX_OPEN_ORDERS;
+    const work = unitOfWork.begin().add(...orders.insert(record, items, maxOpen));
     for (const line of items) {
       work.add(products.reserveStock(product(line.productId), line.quantity, now));
     }

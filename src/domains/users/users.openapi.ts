@@ -40,11 +40,11 @@ export const changePassword = defineRoute({
   operationId: "changeMyPassword",
   summary: "Change your password",
   description:
-    "Needs the current password. Revokes the refresh tokens of the account's other sessions (logins); the session of the access token used here keeps its refresh token. Access tokens already issued keep working until they expire.",
+    "Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens stop working; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).",
   auth: "user",
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },
-  errors: { 400: ["invalid_password"] },
+  errors: { 400: ["invalid_password"], 429: ["rate_limited"] },
 });
 
 export const listUsers = defineRoute({

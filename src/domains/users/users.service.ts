@@ -57,6 +57,10 @@ function activeUser(row: Pick<UserRow, "id" | "email" | "role" | "tier" | "isAct
   return row?.isActive ? { id: row.id, email: row.email, role: row.role, tier: row.tier } : null;
 }
 
+function emailTaken(): ConflictError {
+  return new ConflictError("email_taken", "Email taken", "An account with this email exists");
+}
+
 function userNotFound(): NotFoundError {
   return new NotFoundError("user_not_found", "No user with this id");
 }
@@ -99,6 +103,11 @@ export class UsersService {
     return row ? { ...toUser(row), passwordHash: row.passwordHash } : null;
   }
 
+  /** email_taken when an account has this email (in any case). */
+  async assertEmailAvailable(email: string): Promise<void> {
+    if (await this.users.findByEmail(normalizeEmail(email))) throw emailTaken();
+  }
+
   async create(input: NewUser): Promise<User> {
     const now = isoNow(this.clock);
     const row: UserRow = {
@@ -112,9 +121,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     };
-    if ((await this.users.insert(row)) === "email_taken") {
-      throw new ConflictError("email_taken", "Email taken", "An account with this email exists");
-    }
+    if ((await this.users.insert(row)) === "email_taken") throw emailTaken();
     return toUser(row);
   }
 

@@ -12,8 +12,13 @@ import { api, BASE, json } from "../../helpers/http";
 
 const PASSWORD = "correct-horse-battery";
 
+/** From a fresh client IP: registrations are limited per IP. */
 function register(body: unknown) {
-  return api("/api/v1/auth/register", { method: "POST", body });
+  return api("/api/v1/auth/register", {
+    method: "POST",
+    body,
+    headers: { "CF-Connecting-IP": uniqueIp() },
+  });
 }
 
 describe("POST /api/v1/auth/register", () => {

@@ -54,12 +54,17 @@ describe("the orders operations in the OpenAPI document", () => {
     ]);
     const codes = documentedCodes(op);
     expect(codes["404"]).toEqual(["product_not_found"]);
-    expect(codes["409"]).toEqual(["out_of_stock", "idempotency_key_in_flight"]);
+    expect(codes["409"]).toEqual([
+      "out_of_stock",
+      "too_many_open_orders",
+      "idempotency_key_in_flight",
+    ]);
+    expect(codes["429"]).toEqual(["rate_limited"]);
     expect(codes["422"]).toEqual(
       expect.arrayContaining(["validation_failed", "mixed_currency", "idempotency_key_mismatch"]),
     );
     expect(Object.keys(codes)).toEqual(
-      expect.arrayContaining(["400", "401", "404", "409", "413", "415", "422", "500"]),
+      expect.arrayContaining(["400", "401", "404", "409", "413", "415", "422", "429", "500"]),
     );
     expect(op.security).toEqual([{ bearerAuth: [] }, { oauth2Password: [] }]);
   });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AccessTokens } from "../../../src/domains/auth/access-tokens";
-import { AuthService, RESET_TOKEN_TTL_SECONDS } from "../../../src/domains/auth/auth.service";
+import {
+  type AuthLimits,
+  AuthService,
+  RESET_TOKEN_TTL_SECONDS,
+} from "../../../src/domains/auth/auth.service";
 import { hashOpaqueToken } from "../../../src/domains/auth/opaque-tokens";
 import { SessionsService } from "../../../src/domains/auth/sessions.service";
 import { MailService } from "../../../src/domains/mail/mail.service";
@@ -23,7 +27,9 @@ const accessTokens = new AccessTokens({
   audience: "unit-tests",
 });
 
-function setup(limits: { loginEmail?: number; loginIp?: number; resetEmail?: number } = {}) {
+type LimitOverrides = Partial<Record<keyof AuthLimits, number>>;
+
+function setup(limits: LimitOverrides = {}) {
   const uow = new FakeUnitOfWork();
   // Starts at the real time: jose checks the access tokens' exp against the real clock.
   const clock = new FakeClock(new Date());
@@ -45,6 +51,8 @@ function setup(limits: { loginEmail?: number; loginIp?: number; resetEmail?: num
     loginEmail: new FakeLimiter(limits.loginEmail),
     loginIp: new FakeLimiter(limits.loginIp),
     resetEmail: new FakeLimiter(limits.resetEmail),
+    registerIp: new FakeLimiter(limits.registerIp),
+    passwordChange: new FakeLimiter(limits.passwordChange),
   };
   const auth = new AuthService({
     users,
@@ -91,18 +99,37 @@ describe("AuthService.register", () => {
       email: " Grace@Example.COM",
       password: "pw-12345678",
       name: "Grace",
+      clientIp: "ip4:10.0.0.1",
     });
     expect(user).toMatchObject({ email: "grace@example.com", role: "customer", tier: "standard" });
     expect(usersRepo.rows.get(user.id)?.passwordHash).toBe("hash:pw-12345678");
     expect(Object.keys(user)).not.toContain("passwordHash");
   });
 
-  it("refuses a taken email with email_taken", async () => {
-    const { auth } = setup();
+  it("refuses a taken email with email_taken before hashing anything", async () => {
+    const { auth, hasher } = setup();
     const error = await errorOf(
-      auth.register({ email: "ADA@example.com", password: "x", name: "A" }),
+      auth.register({ email: "ADA@example.com", password: "x", name: "A", clientIp: "ip:none" }),
     );
     expect(error.code).toBe("email_taken");
+    expect(hasher.hashCalls).toBe(0);
+  });
+
+  it("counts registrations per client IP bucket: over the limit is rate_limited, unhashed", async () => {
+    const { auth, hasher, limiters } = setup({ registerIp: 2 });
+    const register = (n: number, clientIp: string) =>
+      auth.register({ email: `u${n}@example.com`, password: "pw-12345678", name: "U", clientIp });
+    await register(1, "ip4:10.0.0.1");
+    await register(2, "ip4:10.0.0.1");
+    expect((await errorOf(register(3, "ip4:10.0.0.1"))).code).toBe("rate_limited");
+    expect(hasher.hashCalls).toBe(2);
+    await register(4, "ip4:10.0.0.2");
+    expect(limiters.registerIp.keys).toEqual([
+      "ip4:10.0.0.1",
+      "ip4:10.0.0.1",
+      "ip4:10.0.0.1",
+      "ip4:10.0.0.2",
+    ]);
   });
 });
 
@@ -316,6 +343,21 @@ describe("AuthService.changePassword", () => {
     expect((await errorOf(ctx.auth.refresh(other.refreshToken))).code).toBe(
       "invalid_refresh_token",
     );
+  });
+
+  it("allows 5 attempts per user, then rate_limited without checking the password", async () => {
+    const { auth, limiters } = setup({ passwordChange: 5 });
+    for (let i = 0; i < 5; i += 1) {
+      const error = await errorOf(
+        auth.changePassword("user-ada", "wrong", "new-pw-123", undefined),
+      );
+      expect(error.code).toBe("invalid_password");
+    }
+    const limited = await errorOf(
+      auth.changePassword("user-ada", "ada-password", "new-pw-123", undefined),
+    );
+    expect(limited.code).toBe("rate_limited");
+    expect(limiters.passwordChange.keys.every((key) => key === "user-ada")).toBe(true);
   });
 
   it("revokes every session in one batch when the access token names none", async () => {

@@ -42,9 +42,11 @@ export class FakeClock implements Clock {
 /** A fast, transparent hasher: "hash:<password>", optionally flagged for rehash. */
 export class FakeHasher implements PasswordHasher {
   dummyCalls = 0;
+  hashCalls = 0;
   staleHashes = new Set<string>();
 
   async hash(password: string): Promise<string> {
+    this.hashCalls += 1;
     return `hash:${password}`;
   }
   async verify(password: string, stored: string): Promise<Verification> {

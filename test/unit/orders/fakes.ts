@@ -13,14 +13,20 @@ import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake
 
 /** What the CHECK on orders.status does to a batch whose transition no longer applies. */
 export class FakeRefusedTransition extends Error {}
+/** What the same CHECK does to a placement over the open-orders cap. */
+export class FakeOverOpenOrders extends Error {}
 
 export class FakeOrdersRepository implements OrdersRepository, Transactional {
   readonly rows = new Map<string, OrderRecord>();
   readonly lines = new Map<string, OrderLine[]>();
 
-  insert(order: OrderRecord, lines: OrderLine[]): Statement[] {
+  insert(order: OrderRecord, lines: OrderLine[], maxOpen?: number): Statement[] {
     return [
       fakeStatement(() => {
+        const open = [...this.rows.values()].filter(
+          (row) => row.userId === order.userId && row.status === "placed",
+        ).length;
+        if (maxOpen !== undefined && open >= maxOpen) throw new FakeOverOpenOrders();
         this.rows.set(order.id, { ...order });
         return changed(1);
       }),
@@ -78,6 +84,10 @@ export class FakeOrdersRepository implements OrdersRepository, Transactional {
 
   isRefusedTransition(error: unknown): boolean {
     return error instanceof FakeRefusedTransition;
+  }
+
+  isOverOpenOrders(error: unknown): boolean {
+    return error instanceof FakeOverOpenOrders;
   }
 
   isMissingProduct(_error: unknown): boolean {

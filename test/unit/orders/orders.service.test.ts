@@ -1,8 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { type Customer, OrdersService } from "../../../src/domains/orders/orders.service";
+import {
+  type Customer,
+  MAX_OPEN_ORDERS,
+  OrdersService,
+} from "../../../src/domains/orders/orders.service";
 import type { ProductRecord } from "../../../src/domains/products/products.repository";
 import { ProductsService } from "../../../src/domains/products/products.service";
 import type { Clock } from "../../../src/lib/clock";
+import { FakeLimiter } from "../auth/fakes";
 import { changed, FakeUnitOfWork, fakeStatement, mapSnapshot } from "../fake-unit-of-work";
 import { FakeProductsRepository } from "../products/fake-products.repository";
 import { FakeOrdersRepository, FakeOutbox, FakeUsers } from "./fakes";
@@ -18,10 +23,16 @@ describe("OrdersService", () => {
   /** Stands for the caller's own records (the Idempotency-Key's) committed with an order. */
   let callerRecords: Map<string, string>;
   let service: OrdersService;
+  let placeLimiter: FakeLimiter;
   let now: Date;
   const clock: Clock = { now: () => now };
-  const alice: Customer = { id: "alice", email: "alice@example.com", tier: "standard" };
-  const bob: Customer = { id: "bob", email: "bob@example.com", tier: "standard" };
+  const alice: Customer = {
+    id: "alice",
+    email: "alice@example.com",
+    tier: "standard",
+    role: "customer",
+  };
+  const bob: Customer = { id: "bob", email: "bob@example.com", tier: "standard", role: "customer" };
   const admin = { id: "admin", role: "admin" as const };
   const asActor = (customer: Customer) => ({ id: customer.id, role: "customer" as const });
   let skuSequence = 0;
@@ -64,11 +75,13 @@ describe("OrdersService", () => {
     callerRecords = new Map();
     const callerStore = { snapshot: () => mapSnapshot(callerRecords) };
     unitOfWork = new FakeUnitOfWork([products, orders, outbox, callerStore]);
+    placeLimiter = new FakeLimiter(30);
     service = new OrdersService({
       orders,
       products: new ProductsService(products, clock),
       users,
       mail: outbox,
+      placeLimiter,
       unitOfWork,
       clock,
     });
@@ -259,6 +272,43 @@ describe("OrdersService", () => {
         code: "validation_failed",
         errors: [expect.objectContaining({ path })],
       });
+    });
+
+    it("a customer holds at most 20 placed orders: the 21st is too_many_open_orders, nothing written", async () => {
+      const mug = addProduct({ stock: 100 });
+      const line = [{ productId: mug.id, quantity: 1 }];
+      for (let i = 0; i < MAX_OPEN_ORDERS; i += 1) await service.place(alice, line);
+      const before = written();
+      await expect(service.place(alice, line)).rejects.toMatchObject({
+        code: "too_many_open_orders",
+      });
+      expect(written()).toEqual(before);
+      // Others are not affected; a cancelled order frees a place.
+      await service.place(bob, line);
+      const [first] = [...orders.rows.values()].filter((o) => o.userId === "alice");
+      await service.cancel(asActor(alice), first?.id ?? "");
+      await service.place(alice, line);
+    });
+
+    it("admins are not capped", async () => {
+      const mug = addProduct({ stock: 100 });
+      const boss: Customer = { ...alice, id: "boss", role: "admin" };
+      for (let i = 0; i <= MAX_OPEN_ORDERS; i += 1) {
+        await service.place(boss, [{ productId: mug.id, quantity: 1 }]);
+      }
+      expect([...orders.rows.values()].filter((o) => o.userId === "boss")).toHaveLength(21);
+    });
+
+    it("counts each placement against the customer's rate limit before reading anything", async () => {
+      const mug = addProduct();
+      await service.place(alice, [{ productId: mug.id, quantity: 1 }]);
+      expect(placeLimiter.keys).toEqual(["alice"]);
+      for (let i = 1; i < 30; i += 1) placeLimiter.keys.push("alice");
+      const before = written();
+      await expect(
+        service.place(alice, [{ productId: mug.id, quantity: 1 }]),
+      ).rejects.toMatchObject({ code: "rate_limited" });
+      expect(written()).toEqual(before);
     });
 
     it("refuses 51 lines", async () => {
