@@ -1,10 +1,11 @@
 import { type AnyColumn, or, type SQL, sql } from "drizzle-orm";
 
 /**
- * `q` appears in any of `columns`, literally: LIKE's wildcards (% and _) in it are escaped.
- * SQLite's LIKE ignores ASCII case, so this is a case-insensitive "contains".
+ * `q` appears in any of `columns`, literally and ignoring ASCII case (SQLite's `lower()` folds
+ * ASCII only, as LIKE did). `instr` rather than LIKE: D1 refuses LIKE and GLOB patterns over
+ * 50 bytes (local SQLite allows 50,000, so a LIKE search that works in tests fails deployed),
+ * and `instr` has no wildcards, so `q` needs no escaping either.
  */
 export function containsText(q: string, ...columns: AnyColumn[]): SQL {
-  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  return or(...columns.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)) as SQL;
+  return or(...columns.map((column) => sql`instr(lower(${column}), lower(${q})) > 0`)) as SQL;
 }
