@@ -24,12 +24,29 @@ export const TierSchema = z
   .openapi({ description: "Premium customers get 10% off orders", example: "standard" });
 
 export const EmailSchema = z.email().max(EMAIL_MAX).openapi({ example: "ada@example.com" });
+/**
+ * What a display name may not hold: control characters (C0, DEL, C1: line breaks included),
+ * the Unicode line and paragraph separators, and bidirectional overrides and isolates, which
+ * could forge lines or reorder text wherever the name is shown.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+export function isPrintableName(name: string): boolean {
+  return !UNPRINTABLE.test(name);
+}
+
 export const NameSchema = z
   .string()
   .trim()
   .min(1)
   .max(NAME_MAX)
-  .openapi({ example: "Ada Lovelace" });
+  .refine(isPrintableName, {
+    message: "Use printable characters only (no control characters or line breaks)",
+  })
+  .openapi({
+    example: "Ada Lovelace",
+    description: "Printable characters only: no control characters or line breaks",
+  });
 export const NewPasswordSchema = z
   .string()
   .min(PASSWORD_MIN)

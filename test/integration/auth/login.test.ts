@@ -71,6 +71,16 @@ describe("POST /api/v1/auth/register", () => {
     expect(body.errors).toEqual([expect.objectContaining({ path: field })]);
   });
 
+  it("refuses a name with control characters with 422", async () => {
+    const res = await register({
+      email: `${unique("ctl")}@example.com`,
+      password: PASSWORD,
+      name: "Ada\r\nBcc: everyone@example.com",
+    });
+    const body = await expectProblem(res, 422, "validation_failed");
+    expect(body.errors).toEqual([expect.objectContaining({ path: "name" })]);
+  });
+
   it.each([
     ["too short", "short"],
     ["too long", "x".repeat(129)],

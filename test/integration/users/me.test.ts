@@ -60,4 +60,18 @@ describe("PATCH /api/v1/users/me", () => {
     const user = await createUser();
     await expectProblem(await patchMe(user.token, { name: "   " }), 422, "validation_failed");
   });
+
+  it("answers 422 for a name with a line break or a bidi override, naming the field", async () => {
+    const user = await createUser();
+    for (const name of ["Ada\nVisit https://evil.example", "Ada\u202Eexe.pdf"]) {
+      const body = await expectProblem(
+        await patchMe(user.token, { name }),
+        422,
+        "validation_failed",
+      );
+      expect(body.errors).toEqual([expect.objectContaining({ path: "name" })]);
+    }
+    const me = await json(await api("/api/v1/users/me", { token: user.token }));
+    expect(me).toMatchObject({ name: "Test User" });
+  });
 });
