@@ -26,7 +26,7 @@ import { systemClock } from "./lib/clock";
 import { ServiceUnavailableError } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
 import { bindingRateLimiter, type RateLimitName } from "./lib/rate-limit";
-import { type Bindings, loadSettings, type Settings } from "./settings";
+import { type Bindings, loadSettings, passwordResetUrl, type Settings } from "./settings";
 
 export type Services = {
   health: HealthService;
@@ -123,8 +123,7 @@ export function buildServices(
       },
       unitOfWork,
       clock,
-      resetUrl:
-        settings.PASSWORD_RESET_URL ?? new URL("/reset-password", settings.PUBLIC_BASE_URL).href,
+      resetUrl: passwordResetUrl(settings),
     });
   });
   lazy(services, "mailer", () => {

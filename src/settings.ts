@@ -60,7 +60,10 @@ const SettingsSchema = z
     MAIL_API_URL: z.url().optional(),
     MAIL_API_KEY: z.string().min(1).optional(),
     PUBLIC_BASE_URL: z.url().default("http://localhost:8787"),
-    /** The client page that completes a password reset (the email links to it with ?token=). */
+    /**
+     * The client page that completes a password reset; the email links to it with the token
+     * in the fragment (`#token=`). Required (https) outside development and test.
+     */
     PASSWORD_RESET_URL: z.url().optional(),
     /** How long anonymous catalog reads may be served from the edge cache; 0 turns it off. */
     CATALOG_CACHE_TTL_SECONDS: z
@@ -81,9 +84,25 @@ const SettingsSchema = z
     if (s.MAILER === "log") {
       ctx.addIssue({ code: "custom", path: ["MAILER"], message: "log mailer outside development" });
     }
+    if (!s.PASSWORD_RESET_URL?.startsWith("https://")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PASSWORD_RESET_URL"],
+        message: "an https URL is required outside development",
+      });
+    }
   });
 
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * Where reset emails link. Deployed stages must set PASSWORD_RESET_URL (their client's page);
+ * locally the default is this API's docs page, whose "Set a new password with a reset token"
+ * operation completes the reset with the token the link carries.
+ */
+export function passwordResetUrl(settings: Settings): string {
+  return settings.PASSWORD_RESET_URL ?? new URL("/docs", settings.PUBLIC_BASE_URL).href;
+}
 
 export type SettingsResult =
   | { ok: true; settings: Settings }

@@ -39,7 +39,7 @@ export type AuthServiceDeps = {
   limits: AuthLimits;
   unitOfWork: UnitOfWorkFactory;
   clock: Clock;
-  /** The page that completes a reset; the token is appended as `?token=`. */
+  /** The page that completes a reset; the link carries the token as `#token=`. */
   resetUrl: string;
 };
 
@@ -56,6 +56,17 @@ function invalidResetToken(): BadRequestError {
     "Invalid reset token",
     "The reset token is unknown, expired or already used; ask for a new one",
   );
+}
+
+/**
+ * The reset link: the token goes in the fragment, which browsers never send to a server, so
+ * no access log or Referer on the way to the client page can keep it. The page reads it
+ * from `location.hash`.
+ */
+export function resetLink(pageUrl: string, token: string): string {
+  const url = new URL(pageUrl);
+  url.hash = new URLSearchParams({ token }).toString();
+  return url.href;
 }
 
 /** Registration, login, token refresh, logout, password reset and password change. */
@@ -137,11 +148,8 @@ export class AuthService {
 
     const now = this.deps.clock.now();
     const token = newOpaqueToken();
-    const url = new URL(this.deps.resetUrl);
-    url.searchParams.set("token", token);
     const message = this.deps.mail.compose("password_reset", user.email, {
-      name: user.name,
-      reset_url: url.toString(),
+      reset_url: resetLink(this.deps.resetUrl, token),
       token,
       expires_minutes: RESET_TOKEN_TTL_SECONDS / 60,
     });

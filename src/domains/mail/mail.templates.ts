@@ -25,8 +25,10 @@ function defineTemplate<S extends z.ZodType>(definition: TemplateDefinition<S>) 
 export const mailTemplates = {
   password_reset: defineTemplate({
     holdsSecret: true,
+    // No user-controlled text (such as the account's name): a security email must not let
+    // anyone put their own words, lines or links into it. Rows queued before this held a
+    // `name`; parsing drops it.
     data: z.object({
-      name: z.string(),
       reset_url: z.url(),
       token: z.string(),
       expires_minutes: z.number().int().positive(),
@@ -34,7 +36,7 @@ export const mailTemplates = {
     render: (data) => ({
       subject: "Reset your password",
       text: [
-        `Hello ${data.name},`,
+        "Hello,",
         "",
         "Someone asked to reset the password of your Edge Store account. If it was you,",
         `open this link within ${data.expires_minutes} minutes (it works once):`,

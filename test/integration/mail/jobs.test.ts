@@ -31,8 +31,7 @@ async function pendingRow(
       template: "password_reset",
       recipient: `${unique("mail")}@example.com`,
       payload: JSON.stringify({
-        name: "Ada",
-        reset_url: "http://localhost:8787/reset-password?token=abc",
+        reset_url: "http://localhost:8787/docs#token=abc",
         token: "abc",
         expires_minutes: 30,
       }),

@@ -15,6 +15,7 @@ function production(overrides: Partial<Bindings>): Bindings {
     MAILER: "http",
     MAIL_API_URL: "https://mail.example.com/send",
     MAIL_API_KEY: "mail-api-key-value-1234",
+    PASSWORD_RESET_URL: "https://shop.example.com/reset-password",
     ...overrides,
   };
 }

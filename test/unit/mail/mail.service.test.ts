@@ -8,8 +8,7 @@ import { FakeClock, FakeUnitOfWork } from "../auth/fakes";
 import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger } from "./fakes";
 
 const DATA = {
-  name: "Ada",
-  reset_url: "https://shop.test/reset-password?token=abc",
+  reset_url: "https://shop.test/reset-password#token=abc",
   token: "abc",
   expires_minutes: 30,
 };

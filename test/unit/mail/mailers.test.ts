@@ -5,7 +5,7 @@ import type { LogFields, Logger } from "../../../src/lib/logger";
 const MESSAGE = {
   to: "ada@example.com",
   subject: "Reset your password",
-  text: "Open https://shop.test/reset-password?token=abc",
+  text: "Open https://shop.test/reset-password#token=abc",
   idempotencyKey: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
 };
 

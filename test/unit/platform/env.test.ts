@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Bindings, loadSettings } from "../../../src/settings";
+import { type Bindings, loadSettings, passwordResetUrl } from "../../../src/settings";
 
 const SECRET = "unit-secret-0123456789-abcdefghijklmnop";
 
@@ -19,6 +19,7 @@ const productionVars = (values: Partial<Bindings> = {}) =>
     MAILER: "http",
     MAIL_API_URL: "https://mail.example.com/send",
     MAIL_API_KEY: "key-123",
+    PASSWORD_RESET_URL: "https://shop.example.com/reset-password",
     ...values,
   });
 
@@ -61,6 +62,15 @@ describe("loadSettings", () => {
     ]);
   });
 
+  it("links reset emails to PASSWORD_RESET_URL, or locally to the docs page", () => {
+    const local = loadSettings(vars({ PUBLIC_BASE_URL: "http://127.0.0.1:9000" }));
+    expect(local.ok && passwordResetUrl(local.settings)).toBe("http://127.0.0.1:9000/docs");
+    const deployed = loadSettings(productionVars());
+    expect(deployed.ok && passwordResetUrl(deployed.settings)).toBe(
+      "https://shop.example.com/reset-password",
+    );
+  });
+
   it("splits CORS_ORIGINS on commas, trimming and dropping empty entries", () => {
     const result = loadSettings(vars({ CORS_ORIGINS: " https://a.example, https://b.example,, " }));
     expect(result.ok && result.settings.CORS_ORIGINS).toEqual([
@@ -86,6 +96,16 @@ describe("loadSettings", () => {
       "PASSWORD_PEPPER under 16 characters",
       vars({ PASSWORD_PEPPER: "short" }),
       ["PASSWORD_PEPPER"],
+    ],
+    [
+      "no PASSWORD_RESET_URL in production",
+      productionVars({ PASSWORD_RESET_URL: undefined }),
+      ["PASSWORD_RESET_URL"],
+    ],
+    [
+      "a plain-http PASSWORD_RESET_URL in staging",
+      productionVars({ APP_ENV: "staging", PASSWORD_RESET_URL: "http://shop.example.com/reset" }),
+      ["PASSWORD_RESET_URL"],
     ],
     [
       "the development default JWT_SECRET in production",
