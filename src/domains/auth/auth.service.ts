@@ -4,7 +4,12 @@ import { BadRequestError, ForbiddenError, UnauthenticatedError } from "../../lib
 import { newId } from "../../lib/ids";
 import type { RateLimiter } from "../../lib/rate-limit";
 import type { MailService } from "../mail/mail.service";
-import { normalizeEmail, type User, type UsersService } from "../users/users.service";
+import {
+  normalizeEmail,
+  type User,
+  type UserCredentials,
+  type UsersService,
+} from "../users/users.service";
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from "./access-tokens";
 import type { ResetTokensRepository } from "./auth.repository";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
@@ -211,17 +216,7 @@ export class AuthService {
   ) {
     // Limited per user: a stolen access token cannot guess the current password at speed.
     await this.deps.limits.passwordChange.consume(userId);
-    const user = await this.deps.users.findCredentialsById(userId);
-    const verification = user
-      ? await this.deps.hasher.verify(currentPassword, user.passwordHash)
-      : { valid: false };
-    if (!user || !verification.valid) {
-      throw new BadRequestError(
-        "invalid_password",
-        "Invalid password",
-        "The current password is incorrect",
-      );
-    }
+    const user = await this.verifyCurrentPassword(userId, currentPassword);
     const now = this.deps.clock.now();
     const passwordHash = await this.deps.hasher.hash(newPassword);
     await this.deps.unitOfWork
@@ -235,9 +230,35 @@ export class AuthService {
       .commit();
   }
 
+  /**
+   * The caller erases their own account, proving it with the password (a stolen access
+   * token alone is not enough). Password checks share the password-change limit.
+   */
+  async deleteOwnAccount(userId: string, password: string): Promise<void> {
+    await this.deps.limits.passwordChange.consume(userId);
+    await this.verifyCurrentPassword(userId, password);
+    await this.deps.users.erase(userId);
+  }
+
   /** For the cron: expired reset tokens can never be used again. Returns how many went. */
   purgeExpiredResetTokens(): Promise<number> {
     return this.deps.resetTokens.deleteExpired(this.deps.clock.now().toISOString());
+  }
+
+  /** invalid_password unless `password` is the account's current one. */
+  private async verifyCurrentPassword(userId: string, password: string): Promise<UserCredentials> {
+    const user = await this.deps.users.findCredentialsById(userId);
+    const verification = user
+      ? await this.deps.hasher.verify(password, user.passwordHash)
+      : { valid: false };
+    if (!user || !verification.valid) {
+      throw new BadRequestError(
+        "invalid_password",
+        "Invalid password",
+        "The current password is incorrect",
+      );
+    }
+    return user;
   }
 
   /** The access token names the session (`sid`) that `session.token` belongs to. */

@@ -2,6 +2,7 @@ import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../htt
 import {
   AdminUpdateUserSchema,
   ChangePasswordSchema,
+  DeleteMeSchema,
   ListUsersQuerySchema,
   UpdateMeSchema,
   UserIdParamsSchema,
@@ -45,6 +46,20 @@ export const changePassword = defineRoute({
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },
   errors: { 400: ["invalid_password"], 429: ["rate_limited"] },
+});
+
+export const deleteMe = defineRoute({
+  method: "delete",
+  path: "/users/me",
+  tags: ["Users"],
+  operationId: "deleteMe",
+  summary: "Delete your account",
+  description:
+    "Needs your password. Erases the account and revokes every session (its access tokens stop working at once). An account with orders keeps them: its email and name are anonymised and it is deactivated. The last active admin cannot delete itself (409 `last_active_admin`). Password attempts count against the password-change limit (5 per user per minute, 429 with `Retry-After`).",
+  auth: "user",
+  request: { body: { content: jsonContent(DeleteMeSchema) } },
+  responses: { 204: { description: "Account erased" } },
+  errors: { 400: ["invalid_password"], 409: ["last_active_admin"], 429: ["rate_limited"] },
 });
 
 export const listUsers = defineRoute({

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
 import type { RidingRead } from "../../db/request-d1";
@@ -11,7 +11,7 @@ import type { Role, Tier } from "./users.values";
 export type UserFilter = { role?: Role; tier?: Tier; isActive?: boolean; q?: string };
 
 export type UserChanges = Partial<
-  Pick<UserRow, "name" | "role" | "tier" | "isActive" | "passwordHash">
+  Pick<UserRow, "email" | "name" | "role" | "tier" | "isActive" | "passwordHash">
 > & { updatedAt: string };
 
 /** What a principal check needs of the user's row. */
@@ -35,9 +35,22 @@ export interface UsersRepository {
   insert(row: NewUserRow): Promise<"created" | "email_taken">;
   update(id: string, changes: UserChanges): Statement;
   delete(id: string): Promise<"deleted" | "not_found" | "referenced">;
+  /**
+   * For the caller's batch: aborts it when `id` is the last active admin as it runs
+   * (`isLastAdminRefusal` tells), so racing self-deletions cannot remove every admin.
+   */
+  guardLastActiveAdmin(id: string, at: string): Statement;
+  isLastAdminRefusal(error: unknown): boolean;
+  /** The hard delete, for the caller's batch; orders (ON DELETE RESTRICT) make it fail. */
+  deleteStatement(id: string): Statement;
+  /** Orders still reference the user: `isReferenced` tells a failed delete apart. */
+  isReferenced(error: unknown): boolean;
   /** Newest first, at most `page.limit + 1` rows (the extra one says there is a next page). */
   list(filter: UserFilter, page: PageRequest): Promise<UserRow[]>;
 }
+
+/** A role the CHECK constraint refuses: writing it aborts the batch. */
+const LAST_ADMIN = "last_active_admin";
 
 export class D1UsersRepository implements UsersRepository {
   constructor(
@@ -119,6 +132,33 @@ export class D1UsersRepository implements UsersRepository {
       if (isConstraintError(error, "foreign_key")) return "referenced";
       throw error;
     }
+  }
+
+  guardLastActiveAdmin(id: string, at: string): Statement {
+    const otherActiveAdmins = sql`(SELECT count(*) FROM ${users} AS others WHERE others.role = 'admin' AND others.is_active = 1 AND others.id != ${id})`;
+    return asStatement(
+      this.db
+        .update(users)
+        .set({
+          // As with order transitions: an impossible role makes the CHECK abort the batch,
+          // where a WHERE condition would only match no row and let the batch commit.
+          role: sql`CASE WHEN ${users.role} = 'admin' AND ${users.isActive} = 1 AND ${otherActiveAdmins} = 0 THEN ${LAST_ADMIN} ELSE ${users.role} END`,
+          updatedAt: at,
+        })
+        .where(eq(users.id, id)),
+    );
+  }
+
+  isLastAdminRefusal(error: unknown): boolean {
+    return isConstraintError(error, "check", "users_role_check");
+  }
+
+  deleteStatement(id: string): Statement {
+    return asStatement(this.db.delete(users).where(eq(users.id, id)));
+  }
+
+  isReferenced(error: unknown): boolean {
+    return isConstraintError(error, "foreign_key");
   }
 
   async list(filter: UserFilter, page: PageRequest): Promise<UserRow[]> {

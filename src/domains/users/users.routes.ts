@@ -29,6 +29,13 @@ export const usersRoutes = new OpenAPIHono<AppEnv>()
     );
     return c.body(null, 204);
   })
+  .openapi(routes.deleteMe, async (c) => {
+    await c.var.services.auth.deleteOwnAccount(
+      currentPrincipal(c).id,
+      c.req.valid("json").password,
+    );
+    return c.body(null, 204);
+  })
   .openapi(routes.listUsers, async (c) => {
     const { limit, cursor, role, tier, is_active, q } = c.req.valid("query");
     const page = await c.var.services.users.list(

@@ -117,6 +117,12 @@ export const ChangePasswordSchema = z
     example: { current_password: "correct-horse-battery", new_password: "a-new-long-password" },
   });
 
+export const DeleteMeSchema = z
+  .strictObject({
+    password: z.string().min(1).max(PASSWORD_MAX).openapi({ example: "correct-horse-battery" }),
+  })
+  .openapi("DeleteMe", { example: { password: "correct-horse-battery" } });
+
 export const AdminUpdateUserSchema = z
   .strictObject({
     name: NameSchema.optional(),

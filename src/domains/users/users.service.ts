@@ -61,6 +61,9 @@ function emailTaken(): ConflictError {
   return new ConflictError("email_taken", "Email taken", "An account with this email exists");
 }
 
+/** Not a hash any password can match: the erased account can never log in again. */
+const ERASED_PASSWORD_HASH = "erased";
+
 function userNotFound(): NotFoundError {
   return new NotFoundError("user_not_found", "No user with this id");
 }
@@ -185,6 +188,51 @@ export class UsersService {
         "user_has_orders",
         "User has orders",
         "This user has orders, which must be kept; deactivate the account instead",
+      );
+    }
+  }
+
+  /**
+   * Erases the account (the caller has proven it is theirs). Without orders the row goes,
+   * and its sessions and reset tokens with it (ON DELETE CASCADE). With orders, which must
+   * be kept, the account is anonymised (email, name, an unusable password hash) and
+   * deactivated, and its sessions are revoked. Either way, one batch whose first statement
+   * refuses to remove the last active admin.
+   */
+  async erase(userId: string): Promise<void> {
+    const now = this.clock.now();
+    const guard = this.users.guardLastActiveAdmin(userId, now.toISOString());
+    try {
+      await this.commitGuarded(guard, this.users.deleteStatement(userId));
+    } catch (error) {
+      if (!this.users.isReferenced(error)) throw error;
+      const anonymised: UserChanges = {
+        email: `deleted-${userId}@deleted.invalid`,
+        name: "Deleted user",
+        passwordHash: ERASED_PASSWORD_HASH,
+        isActive: false,
+        updatedAt: now.toISOString(),
+      };
+      await this.commitGuarded(
+        guard,
+        this.users.update(userId, anonymised),
+        this.sessions.revokeAllForUser(userId, now),
+      );
+    }
+  }
+
+  private async commitGuarded(...statements: Statement[]): Promise<void> {
+    try {
+      await this.unitOfWork
+        .begin()
+        .add(...statements)
+        .commit();
+    } catch (error) {
+      if (!this.users.isLastAdminRefusal(error)) throw error;
+      throw new ConflictError(
+        "last_active_admin",
+        "Last active admin",
+        "The last active admin cannot delete its own account; make another admin first",
       );
     }
   }

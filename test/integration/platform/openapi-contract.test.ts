@@ -16,6 +16,7 @@ const CONTRACT = [
   "get /api/v1/users/me",
   "patch /api/v1/users/me",
   "post /api/v1/users/me/password",
+  "delete /api/v1/users/me",
   "get /api/v1/users",
   "get /api/v1/users/{user_id}",
   "patch /api/v1/users/{user_id}",

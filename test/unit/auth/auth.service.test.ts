@@ -375,3 +375,27 @@ describe("AuthService.changePassword", () => {
     expect([...refreshTokens.rows.values()].every((row) => row.revokedAt !== null)).toBe(true);
   });
 });
+
+describe("AuthService.deleteOwnAccount", () => {
+  it("needs the password: a wrong one is invalid_password and erases nothing", async () => {
+    const { auth, usersRepo } = setup();
+    const error = await errorOf(auth.deleteOwnAccount("user-ada", "wrong"));
+    expect(error.code).toBe("invalid_password");
+    expect(usersRepo.rows.has("user-ada")).toBe(true);
+  });
+
+  it("erases the account with the right password", async () => {
+    const { auth, usersRepo } = setup();
+    await auth.deleteOwnAccount("user-ada", "ada-password");
+    expect(usersRepo.rows.has("user-ada")).toBe(false);
+  });
+
+  it("counts against the per-user password limit, before checking the password", async () => {
+    const { auth, limiters, usersRepo } = setup({ passwordChange: 1 });
+    await errorOf(auth.deleteOwnAccount("user-ada", "wrong"));
+    const limited = await errorOf(auth.deleteOwnAccount("user-ada", "ada-password"));
+    expect(limited.code).toBe("rate_limited");
+    expect(limiters.passwordChange.keys).toEqual(["user-ada", "user-ada"]);
+    expect(usersRepo.rows.has("user-ada")).toBe(true);
+  });
+});

@@ -20,7 +20,13 @@ import type { Clock } from "../../../src/lib/clock";
 import { RateLimitedError } from "../../../src/lib/errors";
 import type { PageRequest } from "../../../src/lib/pagination";
 import type { RateLimiter } from "../../../src/lib/rate-limit";
-import { changed, FakeUnitOfWork, fakeStatement } from "../fake-unit-of-work";
+import {
+  changed,
+  FakeUnitOfWork,
+  fakeStatement,
+  mapSnapshot,
+  type Transactional,
+} from "../fake-unit-of-work";
 
 /** A statement whose step returns the number of rows it changed, as D1 reports it. */
 export function labelledStatement(label: string, run: () => number): Statement {
@@ -70,7 +76,11 @@ export class FakeLimiter implements RateLimiter {
   }
 }
 
-export class FakeUsersRepository implements UsersRepository {
+/** What the users' CHECK and foreign keys do to a batch (D1 aborts it). */
+export class FakeLastAdminRefusal extends Error {}
+export class FakeReferencedUser extends Error {}
+
+export class FakeUsersRepository implements UsersRepository, Transactional {
   readonly rows = new Map<string, UserRow>();
   /** Ids that orders reference (ON DELETE RESTRICT). */
   readonly referenced = new Set<string>();
@@ -124,6 +134,35 @@ export class FakeUsersRepository implements UsersRepository {
     if (this.referenced.has(id)) return "referenced" as const;
     this.rows.delete(id);
     return "deleted" as const;
+  }
+  guardLastActiveAdmin(id: string, at: string): Statement {
+    return labelledStatement("users.guard_last_admin", () => {
+      const row = this.rows.get(id);
+      if (!row) return 0;
+      const others = [...this.rows.values()].filter(
+        (other) => other.id !== id && other.role === "admin" && other.isActive,
+      );
+      if (row.role === "admin" && row.isActive && others.length === 0) {
+        throw new FakeLastAdminRefusal();
+      }
+      this.rows.set(id, { ...row, updatedAt: at });
+      return 1;
+    });
+  }
+  isLastAdminRefusal(error: unknown) {
+    return error instanceof FakeLastAdminRefusal;
+  }
+  deleteStatement(id: string): Statement {
+    return labelledStatement("users.delete", () => {
+      if (this.referenced.has(id)) throw new FakeReferencedUser();
+      return this.rows.delete(id) ? 1 : 0;
+    });
+  }
+  isReferenced(error: unknown) {
+    return error instanceof FakeReferencedUser;
+  }
+  snapshot() {
+    return mapSnapshot(this.rows);
   }
   async list(filter: UserFilter, page: PageRequest) {
     return [...this.rows.values()]

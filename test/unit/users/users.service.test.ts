@@ -159,3 +159,58 @@ describe("UsersService.list", () => {
     expect(page.items[0]).not.toHaveProperty("passwordHash");
   });
 });
+
+describe("UsersService.erase", () => {
+  function erasable() {
+    const ctx = setup();
+    const uow = new FakeUnitOfWork([ctx.repo]);
+    const users = new UsersService(ctx.repo, uow, ctx.sessions, ctx.clock);
+    return { ...ctx, uow, users };
+  }
+
+  it("deletes an account without orders", async () => {
+    const { users, repo } = erasable();
+    await users.erase("cust-1");
+    expect(repo.rows.has("cust-1")).toBe(false);
+  });
+
+  it("anonymises and deactivates an account with orders, revoking its sessions in the same batch", async () => {
+    const { users, repo, uow, sessions } = erasable();
+    repo.referenced.add("cust-1");
+    await users.erase("cust-1");
+    expect(repo.rows.get("cust-1")).toMatchObject({
+      email: "deleted-cust-1@deleted.invalid",
+      name: "Deleted user",
+      passwordHash: "erased",
+      isActive: false,
+    });
+    expect(uow.commits.at(-1)).toEqual([
+      "users.guard_last_admin",
+      "users.update:email,isActive,name,passwordHash,updatedAt",
+      "sessions.revoke_user",
+    ]);
+    expect(sessions.revoked).toEqual(["cust-1"]);
+  });
+
+  it("refuses to erase the last active admin (409 last_active_admin), changing nothing", async () => {
+    const { users, repo } = erasable();
+    const before = structuredClone(repo.rows.get("admin-1"));
+    expect(await codeOf(users.erase("admin-1"))).toBe("last_active_admin");
+    expect(repo.rows.get("admin-1")).toEqual(before);
+  });
+
+  it("erases an admin when another active admin remains", async () => {
+    const { users, repo } = erasable();
+    repo.add({ id: "admin-2", email: "two@example.com", role: "admin" });
+    await users.erase("admin-1");
+    expect(repo.rows.has("admin-1")).toBe(false);
+    // The one left is now the last: it cannot go.
+    expect(await codeOf(users.erase("admin-2"))).toBe("last_active_admin");
+  });
+
+  it("an inactive admin does not count as the other admin", async () => {
+    const { users, repo } = erasable();
+    repo.add({ id: "admin-2", email: "two@example.com", role: "admin", isActive: false });
+    expect(await codeOf(users.erase("admin-1"))).toBe("last_active_admin");
+  });
+});
