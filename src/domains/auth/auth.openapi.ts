@@ -1,3 +1,4 @@
+import { formOriginGuard } from "../../http/form-origin";
 import { defineRoute, jsonContent } from "../../http/openapi";
 import type { Problem } from "../../http/problem";
 import { UserSchema } from "../users/users.schemas";
@@ -88,8 +89,16 @@ export const login = defineRoute({
     "",
     "An unknown email and a wrong password get the same 401. At most 5 attempts per email",
     "and 20 per client IP per minute (429 with `Retry-After`).",
+    "",
+    "A form (urlencoded or multipart) sent by a browser must come from this API's own origin",
+    "(the docs page) or one of `CORS_ORIGINS` (`Origin` / `Sec-Fetch-Site`), else 403",
+    "`origin_not_allowed`; requests without those headers (curl, OAuth2 libraries) and JSON",
+    "logins are not affected.",
   ].join("\n"),
-  middleware: oauth2ErrorMember,
+  // oauth2ErrorMember first, so it adds the `error` member to the guard's 403 as well. Forms
+  // need no CORS preflight: the guard refuses one from another site's page, for every grant
+  // (JSON is not affected; CORS guards it).
+  middleware: [oauth2ErrorMember, formOriginGuard],
   request: {
     body: {
       required: false,
@@ -104,7 +113,7 @@ export const login = defineRoute({
   errors: {
     400: ["unsupported_grant_type"],
     401: ["invalid_credentials", "invalid_refresh_token", "refresh_token_reused"],
-    403: ["account_disabled"],
+    403: ["account_disabled", "origin_not_allowed"],
     429: ["rate_limited"],
   },
   problemVariants: withOAuth2Error,
