@@ -13,7 +13,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             APP_ENV: "test",
-            JWT_SECRET: "test-secret-that-is-long-enough-0123456789",
+            // 32+ bytes, base64url: the settings refuse anything weaker.
+            JWT_SECRET: "dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaC0wMTIzNDU2Nzg5",
             JWT_ISSUER: "http://localhost:8787",
             JWT_AUDIENCE: "edge-store-api",
             // The edge cache is off for the suite: tests that list, write and list again

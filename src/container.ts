@@ -157,6 +157,7 @@ export function buildServices(
     const settings = requireSettings(env);
     return new AccessTokens({
       secret: settings.JWT_SECRET,
+      previousSecret: settings.JWT_SECRET_PREVIOUS,
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
     });

@@ -13,6 +13,7 @@ export type Bindings = {
   ASSETS?: Fetcher;
   APP_ENV?: string;
   JWT_SECRET?: string;
+  JWT_SECRET_PREVIOUS?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   CORS_ORIGINS?: string;
@@ -39,10 +40,21 @@ export function isLocalEnv(appEnv: string): boolean {
   return LOCAL_ENVS.has(appEnv);
 }
 
+/**
+ * An HS256 key with at least 256 bits of entropy (RFC 8725 §3.5): a base64 or base64url
+ * value of 43+ characters (32+ bytes once decoded), as `openssl rand -base64 48` and
+ * `npm run dev` make. A passphrase or a short hex string is refused.
+ */
+const JwtSecretSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "must be 32+ random bytes, base64 or base64url");
+
 const SettingsSchema = z
   .object({
     APP_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
-    JWT_SECRET: z.string().min(32, "must be at least 32 bytes"),
+    JWT_SECRET: JwtSecretSchema,
+    /** The key before the last rotation: its tokens stay valid until they expire. */
+    JWT_SECRET_PREVIOUS: JwtSecretSchema.optional(),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     CORS_ORIGINS: z

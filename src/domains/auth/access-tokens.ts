@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { base64url, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { newId } from "../../lib/ids";
 import type { Role } from "../users/users.values";
 
@@ -14,26 +14,43 @@ const TOKEN_TYPE = "at+jwt";
  */
 export type AccessTokenClaims = { sub: string; role: Role; sid?: string };
 
-export type AccessTokenConfig = { secret: string; issuer: string; audience: string };
+export type AccessTokenConfig = {
+  secret: string;
+  /** The key before the last rotation: tokens it signed verify until they expire. */
+  previousSecret?: string | undefined;
+  issuer: string;
+  audience: string;
+};
 
 export class InvalidAccessTokenError extends Error {}
 
-/** One imported HMAC key per secret per isolate: importing is the costly part of verifying. */
-const keyCache = new Map<string, Promise<CryptoKey>>();
+type SigningKey = { kid: string; key: CryptoKey };
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    keyCache.set(secret, key);
+/** One imported HMAC key per secret per isolate: importing is the costly part of verifying. */
+const keyCache = new Map<string, Promise<SigningKey>>();
+
+/**
+ * The key and its id. The `kid` is derived from the secret (a SHA-256 prefix, which says
+ * nothing about the secret), so every isolate names a key alike without configuration.
+ */
+function signingKey(secret: string): Promise<SigningKey> {
+  let entry = keyCache.get(secret);
+  if (!entry) {
+    entry = (async () => {
+      const bytes = new TextEncoder().encode(secret);
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      const key = await crypto.subtle.importKey(
+        "raw",
+        bytes,
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign", "verify"],
+      );
+      return { kid: base64url.encode(digest.slice(0, 12)), key };
+    })();
+    keyCache.set(secret, entry);
   }
-  return key;
+  return entry;
 }
 
 /** Signs and verifies access tokens (RFC 9068 profile) with algorithm, iss, aud, typ pinned. */
@@ -42,21 +59,22 @@ export class AccessTokens {
 
   async sign(claims: AccessTokenClaims, now = new Date()): Promise<string> {
     const issuedAt = Math.floor(now.getTime() / 1000);
+    const current = await signingKey(this.config.secret);
     const payload = claims.sid ? { role: claims.role, sid: claims.sid } : { role: claims.role };
     return new SignJWT(payload)
-      .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE })
+      .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid: current.kid })
       .setSubject(claims.sub)
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
       .setJti(newId())
-      .sign(await hmacKey(this.config.secret));
+      .sign(current.key);
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, await hmacKey(this.config.secret), {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
         algorithms: [ALGORITHM],
         issuer: this.config.issuer,
         audience: this.config.audience,
@@ -80,5 +98,19 @@ export class AccessTokens {
       }
       throw error;
     }
+  }
+
+  /**
+   * The key a token names: the current one or, during a rotation, the previous one. A token
+   * without `kid` (signed before kids existed, valid at most 15 minutes) tries the current.
+   */
+  private async keyFor(kid: string | undefined): Promise<CryptoKey> {
+    const current = await signingKey(this.config.secret);
+    if (kid === undefined || kid === current.kid) return current.key;
+    if (this.config.previousSecret) {
+      const previous = await signingKey(this.config.previousSecret);
+      if (kid === previous.kid) return previous.key;
+    }
+    throw new InvalidAccessTokenError("unknown kid");
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Bindings, loadSettings, passwordResetUrl } from "../../../src/settings";
 
-const SECRET = "unit-secret-0123456789-abcdefghijklmnop";
+const SECRET = "dW5pdC1zZWNyZXQtMDEyMzQ1Njc4OS1hYmNkZWZnaGlqa2xtbm9w";
 
 /** Only the variables matter to settings; bindings are irrelevant here. */
 function vars(values: Partial<Bindings>): Bindings {
@@ -86,6 +86,21 @@ describe("loadSettings", () => {
   it.each([
     ["JWT_SECRET missing", vars({ JWT_SECRET: undefined }), ["JWT_SECRET"]],
     ["JWT_SECRET under 32 characters", vars({ JWT_SECRET: "x".repeat(31) }), ["JWT_SECRET"]],
+    [
+      "JWT_SECRET of 31 bytes in base64url (42 characters)",
+      vars({ JWT_SECRET: "A".repeat(42) }),
+      ["JWT_SECRET"],
+    ],
+    [
+      "a JWT_SECRET passphrase (spaces are not base64)",
+      vars({ JWT_SECRET: "correct horse battery staple and more words to be long" }),
+      ["JWT_SECRET"],
+    ],
+    [
+      "a weak JWT_SECRET_PREVIOUS",
+      vars({ JWT_SECRET_PREVIOUS: "old-password" }),
+      ["JWT_SECRET_PREVIOUS"],
+    ],
     ["JWT_ISSUER empty", vars({ JWT_ISSUER: "" }), ["JWT_ISSUER"]],
     ["JWT_AUDIENCE missing", vars({ JWT_AUDIENCE: undefined }), ["JWT_AUDIENCE"]],
     ["an unknown APP_ENV", vars({ APP_ENV: "prod" }), ["APP_ENV"]],
