@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description Creates a customer account. Log in afterwards to get tokens.
+         * @description Creates a customer account. Log in afterwards to get tokens. At most 10 registrations per client IP (IPv6: per /64) per minute (429 with `Retry-After`).
          */
         post: operations["register"];
         delete?: never;
@@ -92,6 +92,11 @@ export interface paths {
          *
          *     An unknown email and a wrong password get the same 401. At most 5 attempts per email
          *     and 20 per client IP per minute (429 with `Retry-After`).
+         *
+         *     A form (urlencoded or multipart) sent by a browser must come from this API's own origin
+         *     (the docs page) or one of `CORS_ORIGINS` (`Origin` / `Sec-Fetch-Site`), else 403
+         *     `origin_not_allowed`; requests without those headers (curl, OAuth2 libraries) and JSON
+         *     logins are not affected.
          */
         post: operations["login"];
         delete?: never;
@@ -111,7 +116,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the tokens
-         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.
+         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again. A login lasts at most 90 days, however often it is refreshed; after that refresh is 401 `invalid_refresh_token`.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -131,7 +136,7 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.
+         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens of that login are refused (401 `invalid_token`) from the next request on.
          */
         post: operations["logout"];
         delete?: never;
@@ -194,7 +199,11 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete your account
+         * @description Needs your password. Erases the account and revokes every session (its access tokens stop working at once). An account with orders keeps them: its email and name are anonymised and it is deactivated. The last active admin cannot delete itself (409 `last_active_admin`). Password attempts count against the password-change limit (5 per user per minute, 429 with `Retry-After`).
+         */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /**
@@ -215,7 +224,7 @@ export interface paths {
         put?: never;
         /**
          * Change your password
-         * @description Needs the current password. Revokes the refresh tokens of the account's other sessions (logins); the session of the access token used here keeps its refresh token. Access tokens already issued keep working until they expire.
+         * @description Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens stop working; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).
          */
         post: operations["changeMyPassword"];
         delete?: never;
@@ -356,6 +365,8 @@ export interface paths {
          *     Prices are the catalog's at placement and are snapshotted on the lines. Premium customers get `discount_cents = floor(subtotal_cents / 10)`. All products of an order must share one currency (else 422 `mixed_currency`). An archived or unknown product is 404 `product_not_found`.
          *
          *     Send an `Idempotency-Key` to retry safely: the first response (success or refusal) is replayed for 24 h with `Idempotent-Replayed: true`. A confirmation email is queued.
+         *
+         *     Limits: 30 placements per user per minute (429 with `Retry-After`); a customer holds at most 20 orders in `placed` at once (409 `too_many_open_orders`: cancel one or wait for fulfilment). Admins are not capped.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -646,7 +657,10 @@ export interface components {
              * @example correct-horse-battery
              */
             password: string;
-            /** @example Ada Lovelace */
+            /**
+             * @description Printable characters only: no control characters or line breaks
+             * @example Ada Lovelace
+             */
             name: string;
         };
         /**
@@ -773,7 +787,10 @@ export interface components {
          *     }
          */
         UpdateMe: {
-            /** @example Ada Lovelace */
+            /**
+             * @description Printable characters only: no control characters or line breaks
+             * @example Ada Lovelace
+             */
             name: string;
         };
         /**
@@ -790,6 +807,15 @@ export interface components {
              * @example correct-horse-battery
              */
             new_password: string;
+        };
+        /**
+         * @example {
+         *       "password": "correct-horse-battery"
+         *     }
+         */
+        DeleteMe: {
+            /** @example correct-horse-battery */
+            password: string;
         };
         /**
          * @example {
@@ -819,7 +845,10 @@ export interface components {
          *     }
          */
         AdminUpdateUser: {
-            /** @example Ada Lovelace */
+            /**
+             * @description Printable characters only: no control characters or line breaks
+             * @example Ada Lovelace
+             */
             name?: string;
             /**
              * @description What the user may do
@@ -1481,6 +1510,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
@@ -1559,7 +1597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden (account_disabled) */
+            /** @description Forbidden (account_disabled, origin_not_allowed) */
             403: {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
@@ -2109,6 +2147,109 @@ export interface operations {
             };
         };
     };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMe"];
+            };
+        };
+        responses: {
+            /** @description Account erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request (invalid_password, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (unauthenticated, invalid_token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (last_active_admin) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed (validation_failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     updateMe: {
         parameters: {
             query?: never;
@@ -2295,6 +2436,15 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3866,7 +4016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict (out_of_stock, idempotency_key_in_flight) */
+            /** @description Conflict (out_of_stock, too_many_open_orders, idempotency_key_in_flight) */
             409: {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
@@ -3904,6 +4054,15 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
