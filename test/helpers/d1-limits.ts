@@ -20,30 +20,41 @@ export function checkD1Limits(query: string, params: unknown[]): void {
   }
 }
 
-/** `db` with deployed D1's limits: each statement is checked as it is bound. */
+/** Forwards everything to `target`, except what `overrides` replaces. */
+function forwarding<T extends object>(target: T, overrides: Record<string, unknown>): T {
+  return new Proxy(target, {
+    get(inner, property) {
+      if (typeof property === "string" && property in overrides) return overrides[property];
+      const value = Reflect.get(inner, property, inner);
+      return typeof value === "function" ? value.bind(inner) : value;
+    },
+  });
+}
+
+/** Checks each statement `target` prepares as it is bound. */
+function limitedPrepare(target: Pick<D1Database, "prepare">) {
+  return (query: string) => {
+    checkD1Limits(query, []);
+    const statement = target.prepare(query);
+    return forwarding(statement, {
+      bind: (...params: unknown[]) => {
+        checkD1Limits(query, params);
+        return statement.bind(...params);
+      },
+    });
+  };
+}
+
+/**
+ * `db` with deployed D1's limits: each statement is checked as it is bound, on the binding
+ * and on the sessions the app opens on it (`withSession`).
+ */
 export function withD1Limits(db: D1Database): D1Database {
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === "prepare") {
-        return (query: string) => {
-          checkD1Limits(query, []);
-          const statement = target.prepare(query);
-          return new Proxy(statement, {
-            get(inner, name) {
-              if (name === "bind") {
-                return (...params: unknown[]) => {
-                  checkD1Limits(query, params);
-                  return inner.bind(...params);
-                };
-              }
-              const value = Reflect.get(inner, name, inner);
-              return typeof value === "function" ? value.bind(inner) : value;
-            },
-          });
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
+  return forwarding(db, {
+    prepare: limitedPrepare(db),
+    withSession: (start?: string) => {
+      const session = db.withSession(start);
+      return forwarding(session, { prepare: limitedPrepare(session) });
     },
   });
 }
