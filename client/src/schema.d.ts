@@ -1513,6 +1513,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,7 +2152,13 @@ export interface operations {
     deleteMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.
+                 * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
+                 */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2163,6 +2171,8 @@ export interface operations {
             /** @description Account erased */
             204: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2170,6 +2180,8 @@ export interface operations {
             /** @description Bad request (invalid_password, malformed_json) */
             400: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2179,6 +2191,8 @@ export interface operations {
             /** @description Unauthenticated (unauthenticated, invalid_token) */
             401: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2188,6 +2202,8 @@ export interface operations {
             /** @description Conflict (last_active_admin) */
             409: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2213,8 @@ export interface operations {
             /** @description Payload too large (payload_too_large) */
             413: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,6 +2224,8 @@ export interface operations {
             /** @description Unsupported media type (unsupported_media_type) */
             415: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2215,6 +2235,8 @@ export interface operations {
             /** @description Validation failed (validation_failed) */
             422: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2224,6 +2246,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2233,6 +2257,8 @@ export interface operations {
             /** @description Internal server error (internal_error) */
             500: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2242,6 +2268,8 @@ export interface operations {
             /** @description Service unavailable (misconfigured) */
             503: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2445,6 +2473,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4063,6 +4093,8 @@ export interface operations {
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
+                    "Server-Timing": components["headers"]["ServerTiming"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
