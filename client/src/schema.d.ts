@@ -116,7 +116,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the tokens
-         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again. A login lasts at most 90 days, however often it is refreshed; after that refresh is 401 `invalid_refresh_token`.
+         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -136,7 +136,7 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens of that login are refused (401 `invalid_token`) from the next request on.
+         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.
          */
         post: operations["logout"];
         delete?: never;
