@@ -14,6 +14,9 @@ function patternToRegExp(path: string): RegExp {
 /**
  * Methods the app serves for a path, from its route table, so an unmatched request can be
  * told apart as 405 (path exists) or 404. Middleware (`ALL`, wildcards) does not count.
+ * Not hono/method-not-allowed: it runs as middleware after a 404 and counts wildcard
+ * routes (a POST under the docs assets' GET /docs/* would become 405), and its Allow
+ * lists methods in registration order where ours is sorted; app.notFound needs neither.
  */
 export function allowedMethods(routes: RouterRoute[], path: string): string[] {
   const methods = new Set<string>();
