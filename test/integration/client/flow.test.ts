@@ -1,11 +1,20 @@
 import { exports } from "cloudflare:workers";
-import { createEdgeStoreClient, idempotencyHeader, isReplayed } from "@edge-store/client";
+import {
+  BOOKMARK_HEADER,
+  createEdgeStoreClient,
+  idempotencyHeader,
+  isReplayed,
+} from "@edge-store/client";
 import { expect, it } from "vitest";
 import { createUser, unique, uniqueIp } from "../../helpers/factories";
 import { BASE } from "../../helpers/http";
 
-/** The client's fetch bound to this Worker: real routing, middleware and D1. */
-const worker = (request: Request) => exports.default.fetch(request);
+/** The client's fetch bound to this Worker (real routing, middleware and D1); records requests. */
+const sent: Request[] = [];
+const worker = (request: Request) => {
+  sent.push(request);
+  return exports.default.fetch(request);
+};
 
 it("a customer registers, logs in, finds a product, orders it idempotently and cancels", async () => {
   // An admin stocks the catalog through the client too.
@@ -63,7 +72,12 @@ it("a customer registers, logs in, finds a product, orders it idempotently and c
   expect(placed.response.status).toBe(201);
   expect(placed.data).toMatchObject({ status: "placed", total_cents: 2500 });
   expect(isReplayed(placed.response)).toBe(false);
+  // The write's bookmark is kept and sent with the next request: read-your-writes.
+  const bookmark = placed.response.headers.get(BOOKMARK_HEADER);
+  expect(bookmark).toBeTruthy();
+  expect(client.bookmark()).toBe(bookmark);
   const retried = await order();
+  expect(sent.at(-1)?.headers.get(BOOKMARK_HEADER)).toBe(bookmark);
   expect(isReplayed(retried.response)).toBe(true);
   expect(retried.data?.id).toBe(placed.data?.id);
 
