@@ -186,7 +186,7 @@ export function buildServices(
   lazy(
     services,
     "idempotency",
-    () => new IdempotencyService(new D1IdempotencyRepository(db), unitOfWork, clock),
+    () => new IdempotencyService(new D1IdempotencyRepository(db, d1), unitOfWork, clock),
   );
 
   for (const [name, service] of Object.entries(overrides)) {

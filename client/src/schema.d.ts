@@ -3985,7 +3985,7 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
-                /** @description Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`; while the first request is still running, 409 `idempotency_key_in_flight`. */
+                /** @description Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`. A retry that overlaps the first request gets the first's response once it commits (never a second order); 409 `idempotency_key_in_flight` if the key's record is still marked in flight. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

@@ -25,6 +25,9 @@ export type RidingRead = {
   accept(rows: Record<string, unknown>[]): void;
 };
 
+/** Where a read waits to share the request's next round trip (the request's D1 session). */
+export type RideAlong = { ride(read: RidingRead): void };
+
 /**
  * The shape of a D1 bookmark: hex groups joined by dashes (`00000002-0000000b-00004fe5-<hash>`).
  * Checked before one reaches `withSession`, so a client's garbage never reaches D1.

@@ -5,7 +5,6 @@ import type { AppEnv } from "../../http/app-env";
 import { PROBLEM_CONTENT_TYPE, statusOf, toProblem } from "../../http/problem";
 import { AppError } from "../../lib/errors";
 import { jsonLogger } from "../../lib/logger";
-import { IdempotencyKeyInFlightError } from "./idempotency.errors";
 import type { StoredResponse } from "./idempotency.service";
 
 /** Route glue for the Idempotency-Key header: its schema, and running a handler under it. */
@@ -21,7 +20,7 @@ export const idempotencyKeyHeaders = z.object({
     .openapi({
       param: {
         description:
-          "Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`; while the first request is still running, 409 `idempotency_key_in_flight`.",
+          "Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`. A retry that overlaps the first request gets the first's response once it commits (never a second order); 409 `idempotency_key_in_flight` if the key's record is still marked in flight.",
       },
       example: "5f0c1e9a-0d7b-4c1e-9a53-2f6d1b7e8c40",
     }),
@@ -55,11 +54,17 @@ function send(response: StoredResponse, extra: Record<string, string> = {}): Res
 /** Gives `commit` the statements that record the response; none without a key. */
 export type Completion = (response: StoredResponse) => Statement[];
 
+const REPLAYED = { "Idempotent-Replayed": "true" };
+
 /**
- * Runs `handle` once per Idempotency-Key. The handler commits `complete(response)` in its
- * own batch, so its writes and the stored response commit together. A domain refusal (4xx)
- * is stored and replayed as well (the request ran, and retrying changes nothing); an
- * unexpected failure frees the key so that a retry runs again.
+ * Runs `handle` once per Idempotency-Key, in the handler's own round trips: the key is
+ * looked up with the handler's first read, and the handler commits `complete(response)` in
+ * its own batch, so its writes and the stored response commit together (or the batch
+ * aborts because a concurrent request recorded the key first). Whenever the key's record
+ * says so, its answer (replay, 422 mismatch, 409 in flight) replaces the handler's own.
+ * A domain refusal (4xx) is stored and replayed as well (the request ran, and retrying
+ * changes nothing). A failure before the key was read (the caller's account refused, the
+ * body's own rules, D1 down) left nothing under the key: it is answered and not stored.
  */
 export async function idempotent(
   c: Context<AppEnv>,
@@ -68,35 +73,36 @@ export async function idempotent(
 ): Promise<Response> {
   if (request.key === undefined) return send(await handle(() => []));
   const service = c.var.services.idempotency;
-  const begun = await service.begin({
+  const check = await service.check({
     userId: request.userId,
     key: request.key,
     method: c.req.method,
     path: c.req.path,
     body: request.body,
   });
-  if (begun.kind === "replay") return send(begun.response, { "Idempotent-Replayed": "true" });
-
-  const { claim } = begun;
   try {
-    return send(await handle((response) => service.completion(claim, response)));
+    return send(await handle((response) => service.completion(check, response)));
   } catch (error) {
-    if (service.isLostClaim(error)) throw new IdempotencyKeyInFlightError();
-    const outcome =
-      error instanceof AppError && statusOf(error) < 500
-        ? service.store(claim, {
-            status: statusOf(error),
-            body: JSON.stringify(toProblem(error, c.var.requestId)),
-            headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
-          })
-        : service.release(claim);
-    // The caller gets the original error; a key left in flight frees itself after its lease.
-    await outcome.catch((cause: unknown) =>
-      jsonLogger.error("idempotency record not updated", {
-        request_id: c.var.requestId,
-        error: cause instanceof Error ? cause.name : "unknown",
-      }),
-    );
+    if (check.record === undefined) throw error;
+    const verdict = await service.verdict(check, service.isKeyTaken(error));
+    if (verdict.kind === "replay") return send(verdict.response, REPLAYED);
+    if (!(error instanceof AppError) || statusOf(error) >= 500) throw error;
+    const stored = await service
+      .store(check, {
+        status: statusOf(error),
+        body: JSON.stringify(toProblem(error, c.var.requestId)),
+        headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
+      })
+      .catch((cause: unknown) => {
+        if (cause instanceof AppError) throw cause;
+        // The caller gets the original refusal; only its replay is lost.
+        jsonLogger.error("idempotency record not stored", {
+          request_id: c.var.requestId,
+          error: cause instanceof Error ? cause.name : "unknown",
+        });
+        return { kind: "run" } as const;
+      });
+    if (stored.kind === "replay") return send(stored.response, REPLAYED);
     throw error;
   }
 }

@@ -1,85 +1,94 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import type { RideAlong } from "../../db/request-d1";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
 import { idempotencyKeys } from "./idempotency.table";
 
 export type IdempotencyRecord = typeof idempotencyKeys.$inferSelect;
-/** Identifies one claim of a key: a later claim of the same key has another `createdAt`. */
-export type ClaimRef = { userId: string; key: string; createdAt: string };
 
 export interface IdempotencyRepository {
   find(userId: string, key: string): Promise<IdempotencyRecord | null>;
   /**
-   * Inserts an in-flight record, first removing one that expired by `now`. False when the
-   * key is held (a concurrent claim won the primary key).
+   * Reads the key's record in the request's next read round trip (the operation's own first
+   * read) instead of one of its own; `accept` gets it (null: none) when that trip returns.
    */
-  claim(record: IdempotencyRecord, now: string): Promise<boolean>;
+  findWithNextRead(
+    userId: string,
+    key: string,
+    accept: (record: IdempotencyRecord | null) => void,
+  ): void;
   /**
-   * Replaces the in-flight claim `ref` with `completed`, for the caller's batch. When the
-   * claim is no longer there (it expired and another request claimed the key), the insert
-   * hits the primary key and aborts the whole batch; `isLostClaim` recognises that failure.
+   * Records `completed` for the caller's batch, first removing the key's record if it
+   * expired by `now`. A live record (a concurrent request recorded the key first) makes the
+   * insert hit the primary key and abort the whole batch; `isKeyTaken` recognises that.
    */
-  complete(ref: ClaimRef, completed: IdempotencyRecord): Statement[];
-  isLostClaim(error: unknown): boolean;
-  /** Deletes the claim `ref` if it is still in flight. */
-  release(ref: ClaimRef): Promise<void>;
+  record(completed: IdempotencyRecord, now: string): Statement[];
+  isKeyTaken(error: unknown): boolean;
   /** Deletes every record expired by `now`; returns how many. */
   deleteExpired(now: string): Promise<number>;
 }
 
+/** A raw D1 row of the table (column names, SQLite values) as the record Drizzle would map. */
+function fromRow(row: Record<string, unknown>): IdempotencyRecord {
+  const text = (value: unknown) => (value === null ? null : String(value));
+  return {
+    userId: String(row.user_id),
+    key: String(row.key),
+    fingerprint: String(row.fingerprint),
+    state: row.state as IdempotencyRecord["state"],
+    responseStatus: row.response_status === null ? null : Number(row.response_status),
+    responseBody: text(row.response_body),
+    responseHeaders: text(row.response_headers),
+    createdAt: String(row.created_at),
+    expiresAt: String(row.expires_at),
+  };
+}
+
 export class D1IdempotencyRepository implements IdempotencyRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly trips: RideAlong,
+  ) {}
 
   private byKey(userId: string, key: string) {
     return and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   }
 
-  private inFlightClaim(ref: ClaimRef) {
-    return and(
-      this.byKey(ref.userId, ref.key),
-      eq(idempotencyKeys.createdAt, ref.createdAt),
-      eq(idempotencyKeys.state, "in_flight"),
-    );
+  private query(userId: string, key: string) {
+    return this.db.select().from(idempotencyKeys).where(this.byKey(userId, key)).limit(1);
   }
 
   async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
-    const [row] = await this.db
-      .select()
-      .from(idempotencyKeys)
-      .where(this.byKey(userId, key))
-      .limit(1);
+    const [row] = await this.query(userId, key);
     return row ?? null;
   }
 
-  async claim(record: IdempotencyRecord, now: string): Promise<boolean> {
-    try {
-      await this.db.batch([
-        this.db
-          .delete(idempotencyKeys)
-          .where(and(this.byKey(record.userId, record.key), lte(idempotencyKeys.expiresAt, now))),
-        this.db.insert(idempotencyKeys).values(record),
-      ]);
-      return true;
-    } catch (error) {
-      if (this.isLostClaim(error)) return false;
-      throw error;
-    }
+  findWithNextRead(
+    userId: string,
+    key: string,
+    accept: (record: IdempotencyRecord | null) => void,
+  ): void {
+    this.trips.ride({
+      ...this.query(userId, key).toSQL(),
+      accept: ([row]) => accept(row ? fromRow(row) : null),
+    });
   }
 
-  complete(ref: ClaimRef, completed: IdempotencyRecord): Statement[] {
+  record(completed: IdempotencyRecord, now: string): Statement[] {
+    const { userId, key } = completed;
     return [
-      asStatement(this.db.delete(idempotencyKeys).where(this.inFlightClaim(ref))),
+      asStatement(
+        this.db
+          .delete(idempotencyKeys)
+          .where(and(this.byKey(userId, key), lte(idempotencyKeys.expiresAt, now))),
+      ),
       asStatement(this.db.insert(idempotencyKeys).values(completed)),
     ];
   }
 
-  isLostClaim(error: unknown): boolean {
+  isKeyTaken(error: unknown): boolean {
     return isConstraintError(error, "unique", "idempotency_keys.");
-  }
-
-  async release(ref: ClaimRef): Promise<void> {
-    await this.db.delete(idempotencyKeys).where(this.inFlightClaim(ref));
   }
 
   async deleteExpired(now: string): Promise<number> {

@@ -2,16 +2,10 @@ import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
 import { sha256Hex } from "../../lib/encoding";
 import { IdempotencyKeyInFlightError, IdempotencyKeyMismatchError } from "./idempotency.errors";
-import type { ClaimRef, IdempotencyRecord, IdempotencyRepository } from "./idempotency.repository";
+import type { IdempotencyRecord, IdempotencyRepository } from "./idempotency.repository";
 
 /** How long a completed response is replayed (the cron purges it afterwards). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/**
- * How long a claim may stay in flight: past it, its request is taken to have died (the
- * client went away, the isolate was evicted) and the key can be claimed again, instead of
- * answering in_flight for a day.
- */
-export const IN_FLIGHT_LEASE_SECONDS = 60;
 
 /** What identifies a request under a key: another body under the same key is refused. */
 export type IdempotentRequest = {
@@ -25,18 +19,30 @@ export type IdempotentRequest = {
 /** A response as stored and replayed: the exact body bytes and the headers worth keeping. */
 export type StoredResponse = { status: number; body: string; headers: Record<string, string> };
 
-export type Claim = ClaimRef & { fingerprint: string };
+/**
+ * One request's key: its fingerprint, and the key's record once the request's first read
+ * has carried its lookup (`undefined` until then; null when the key has none), with when
+ * it was read: every decision on that record is made as of then, so they all agree.
+ */
+export type KeyCheck = {
+  userId: string;
+  key: string;
+  fingerprint: string;
+  record: IdempotencyRecord | null | undefined;
+  readAt: Date;
+};
 
-export type Begin =
-  | { kind: "replay"; response: StoredResponse }
-  | { kind: "claimed"; claim: Claim };
+/** What the key's record says: run the operation, or replay the stored response. */
+export type Verdict = { kind: "run" } | { kind: "replay"; response: StoredResponse };
 
 export type Decision = "claim" | "replay" | "mismatch" | "in_flight";
 
 /**
  * What a request does with the record its key already has (IETF idempotency-key draft):
  * none or expired → claim it; another fingerprint → mismatch (422); still in flight →
- * in_flight (409); completed → replay the stored response.
+ * in_flight (409); completed → replay the stored response. Records are written completed,
+ * with the operation's own batch; an in-flight one is only met from a version that claimed
+ * keys first, until its lease expires.
  */
 export function decide(
   existing: Pick<IdempotencyRecord, "fingerprint" | "state" | "expiresAt"> | null,
@@ -78,9 +84,23 @@ function toStoredResponse(record: IdempotencyRecord): StoredResponse {
 }
 
 /**
- * Idempotency-Key handling for any operation: claim a key, then either commit its
- * response together with the operation's own writes (`completion`) or store an error
- * outcome (`store`), or give the key back when the operation failed unexpectedly.
+ * Raised by `completion` when the key's record says the operation must not run again (a
+ * replay): it aborts the operation before its batch, and the caller answers with `verdict`.
+ */
+export class KeyAlreadyAnswered extends Error {
+  constructor() {
+    super("The Idempotency-Key already has a response");
+    this.name = "KeyAlreadyAnswered";
+  }
+}
+
+/**
+ * Idempotency-Key handling for any operation, in the operation's own round trips: the key
+ * is looked up with the operation's first read (`check`), and its response is recorded in
+ * the operation's own batch (`completion`), so the record exists if and only if the
+ * operation committed. Two requests racing with one key both run up to their batch; the
+ * primary key lets one commit and aborts the other whole, which then answers as the
+ * winner's record says (`verdict` with a fresh read). An error outcome is `store`d.
  */
 export class IdempotencyService {
   constructor(
@@ -89,77 +109,93 @@ export class IdempotencyService {
     private readonly clock: Clock,
   ) {}
 
-  async begin(request: IdempotentRequest): Promise<Begin> {
-    const fingerprint = await fingerprintOf(request);
-    // A second pass only after losing a race for the key, to answer as the winner's record says.
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const now = this.clock.now();
-      const existing = await this.records.find(request.userId, request.key);
-      const decision = decide(existing, fingerprint, now);
-      if (decision === "mismatch") throw new IdempotencyKeyMismatchError();
-      if (decision === "in_flight") throw new IdempotencyKeyInFlightError();
-      if (decision === "replay" && existing) {
-        return { kind: "replay", response: toStoredResponse(existing) };
-      }
-      const claim: Claim = {
-        userId: request.userId,
-        key: request.key,
-        fingerprint,
-        createdAt: now.toISOString(),
-      };
-      const record: IdempotencyRecord = {
-        ...claim,
-        state: "in_flight",
-        responseStatus: null,
-        responseBody: null,
-        responseHeaders: null,
-        expiresAt: addSeconds(now, IN_FLIGHT_LEASE_SECONDS).toISOString(),
-      };
-      if (await this.records.claim(record, now.toISOString())) return { kind: "claimed", claim };
-    }
-    throw new IdempotencyKeyInFlightError();
+  /** Queues the key's lookup onto the request's next read: no round trip of its own. */
+  async check(request: IdempotentRequest): Promise<KeyCheck> {
+    const check: KeyCheck = {
+      userId: request.userId,
+      key: request.key,
+      fingerprint: await fingerprintOf(request),
+      record: undefined,
+      readAt: this.clock.now(),
+    };
+    this.records.findWithNextRead(request.userId, request.key, (record) => {
+      check.record = record;
+      check.readAt = this.clock.now();
+    });
+    return check;
   }
 
   /**
-   * Statements that store `response` for the claim, to commit in the operation's own batch:
-   * the response is recorded if and only if the operation commits. If the claim was lost
-   * meanwhile, they abort that batch (`isLostClaim`), so the operation never runs twice.
+   * What the key's record says: run, or replay; mismatch (422) and in-flight (409) are
+   * thrown. `reread` (after the batch found the key taken) reads the record again, in a
+   * trip of its own: the winner's record is the answer, and if none is live any more the
+   * caller is told to retry (409 in flight) rather than run the operation a second time.
    */
-  completion(claim: Claim, response: StoredResponse): Statement[] {
+  async verdict(check: KeyCheck, reread = false): Promise<Verdict> {
+    if (reread || check.record === undefined) {
+      check.readAt = this.clock.now();
+      check.record = await this.records.find(check.userId, check.key);
+    }
+    const decision = decide(check.record, check.fingerprint, check.readAt);
+    if (decision === "mismatch") throw new IdempotencyKeyMismatchError();
+    if (decision === "in_flight") throw new IdempotencyKeyInFlightError();
+    if (decision === "replay" && check.record) {
+      return { kind: "replay", response: toStoredResponse(check.record) };
+    }
+    if (reread) throw new IdempotencyKeyInFlightError();
+    return { kind: "run" };
+  }
+
+  /**
+   * Statements that record `response` under the key, to commit in the operation's own
+   * batch (first, so that a taken key is what aborts it). Throws `KeyAlreadyAnswered` when
+   * the record read with the operation says it must not run; a record written since makes
+   * the batch abort instead (`isKeyTaken`), so the operation never commits twice.
+   */
+  completion(check: KeyCheck, response: StoredResponse): Statement[] {
+    const answered = check.record !== undefined && check.record !== null;
+    if (answered && decide(check.record ?? null, check.fingerprint, check.readAt) !== "claim") {
+      throw new KeyAlreadyAnswered();
+    }
     const now = this.clock.now();
-    return this.records.complete(claim, {
-      ...claim,
-      state: "completed",
-      responseStatus: response.status,
-      responseBody: response.body,
-      responseHeaders: JSON.stringify(response.headers),
-      expiresAt: addSeconds(now, IDEMPOTENCY_TTL_SECONDS).toISOString(),
-    });
+    return this.records.record(
+      {
+        userId: check.userId,
+        key: check.key,
+        fingerprint: check.fingerprint,
+        state: "completed",
+        responseStatus: response.status,
+        responseBody: response.body,
+        responseHeaders: JSON.stringify(response.headers),
+        createdAt: now.toISOString(),
+        expiresAt: addSeconds(now, IDEMPOTENCY_TTL_SECONDS).toISOString(),
+      },
+      now.toISOString(),
+    );
   }
 
-  isLostClaim(error: unknown): boolean {
-    return this.records.isLostClaim(error);
+  isKeyTaken(error: unknown): boolean {
+    return this.records.isKeyTaken(error);
   }
 
-  /** Stores an outcome that wrote nothing else (a refused request), to replay it too. */
-  async store(claim: Claim, response: StoredResponse): Promise<void> {
+  /**
+   * Stores an outcome that wrote nothing else (a refused request), to replay it too. If a
+   * concurrent request recorded the key meanwhile, its record is the answer (`verdict`).
+   */
+  async store(check: KeyCheck, response: StoredResponse): Promise<Verdict> {
     try {
       await this.unitOfWork
         .begin()
-        .add(...this.completion(claim, response))
+        .add(...this.completion(check, response))
         .commit();
+      return { kind: "run" };
     } catch (error) {
-      // Lost to a later claim: that request's outcome is the one to replay.
-      if (!this.isLostClaim(error)) throw error;
+      if (!this.isKeyTaken(error)) throw error;
+      return this.verdict(check, true);
     }
   }
 
-  /** Frees the key after an unexpected failure, so a retry runs again. */
-  release(claim: Claim): Promise<void> {
-    return this.records.release(claim);
-  }
-
-  /** For the cron: deletes expired records (abandoned claims included). */
+  /** For the cron: deletes expired records. */
   purgeExpired(): Promise<number> {
     return this.records.deleteExpired(this.clock.now().toISOString());
   }

@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * Idempotency-Key records (IETF httpapi-idempotency-key draft): the first request claims
- * the key while in flight, then stores its response for replay until it expires.
+ * Idempotency-Key records (IETF httpapi-idempotency-key draft): a request's response, stored
+ * with the operation's own batch and replayed until it expires. `in_flight` is what earlier
+ * versions wrote while a request ran (a claim first); the current code only reads it.
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",

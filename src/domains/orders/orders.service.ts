@@ -109,7 +109,7 @@ export class OrdersService {
       } catch (error) {
         if (orders.isOverOpenOrders(error)) throw new TooManyOpenOrdersError(MAX_OPEN_ORDERS);
         // Only the catalog refuses a sale: someone took the stock, or archived, deleted or
-        // repriced a product, since the read. Anything else (a lost claim, D1 down) is not one.
+        // repriced a product, since the read. Anything else (a taken key, D1 down) is not one.
         if (!products.isStockRefusal(error) && !orders.isMissingProduct(error)) throw error;
         // Read again to say which lines, as the first check would have.
         found = await products.findForOrder(ids);
@@ -144,11 +144,15 @@ export class OrdersService {
     const mail = this.confirmation(customer.email, order);
     const { products, orders, unitOfWork } = this.deps;
     const maxOpen = customer.role === "admin" ? undefined : MAX_OPEN_ORDERS;
-    const work = unitOfWork.begin().add(...orders.insert(record, items, maxOpen));
+    // The caller's statements first: when they abort the batch (a concurrent request took
+    // the Idempotency-Key), that is the failure reported, not a stock refusal it caused.
+    const work = unitOfWork
+      .begin()
+      .add(...alsoCommit(order), ...orders.insert(record, items, maxOpen));
     for (const line of items) {
       work.add(products.reserveStock(product(line.productId), line.quantity, now));
     }
-    await work.add(mail.statement, ...alsoCommit(order)).commit();
+    await work.add(mail.statement).commit();
     return { order, mail: [mail.id] };
   }
 

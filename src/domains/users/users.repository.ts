@@ -1,7 +1,7 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
-import type { RidingRead } from "../../db/request-d1";
+import type { RideAlong } from "../../db/request-d1";
 import { containsText } from "../../db/text-search";
 import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
@@ -16,9 +16,6 @@ export type UserChanges = Partial<
 
 /** What a principal check needs of the user's row. */
 export type PrincipalRow = Pick<UserRow, "id" | "email" | "role" | "tier" | "isActive">;
-
-/** Where a read waits to share the request's next round trip (the request's D1 session). */
-export type RideAlong = { ride(read: RidingRead): void };
 
 export interface UsersRepository {
   findById(id: string): Promise<UserRow | null>;

@@ -18,6 +18,7 @@ import {
   stockOf,
 } from "../../helpers/orders";
 import { createProduct } from "../../helpers/products";
+import { reportedTrips } from "../../helpers/round-trips";
 
 const statuses = (responses: Response[]) => responses.map((res) => res.status);
 const count = (values: number[], wanted: number) => values.filter((v) => v === wanted).length;
@@ -229,6 +230,114 @@ describe("concurrent retries with one Idempotency-Key", () => {
     const late = await placeOrder(customer.token, lines, key);
     expect(late.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await late.text()).toBe(first);
+  });
+});
+
+/** A D1 statement that remembers its SQL, so a batch can tell whether it writes. */
+class Labelled {
+  constructor(
+    readonly inner: D1PreparedStatement,
+    readonly sql: string,
+  ) {}
+  bind(...values: unknown[]) {
+    return new Labelled(this.inner.bind(...values), this.sql);
+  }
+  first(column?: string) {
+    return column === undefined ? this.inner.first() : this.inner.first(column);
+  }
+  all() {
+    return this.inner.all();
+  }
+  run() {
+    return this.inner.run();
+  }
+  raw() {
+    return this.inner.raw();
+  }
+}
+
+/**
+ * The DB binding of a request that another request overtakes: `overtake` runs (once) just
+ * before this request's first batch that writes, i.e. after all of its reads.
+ */
+function overtakenBeforeWrite(binding: D1Database, overtake: () => Promise<unknown>): D1Database {
+  let pending: (() => Promise<unknown>) | undefined = overtake;
+  const wrap = (target: Pick<D1Database, "prepare" | "batch">) => ({
+    prepare: (sql: string) => new Labelled(target.prepare(sql), sql),
+    batch: async (statements: Labelled[]) => {
+      if (pending && statements.some((s) => !/^\s*select\b/i.test(s.sql))) {
+        const run = pending;
+        pending = undefined;
+        await run();
+      }
+      return target.batch(statements.map((s) => s.inner));
+    },
+  });
+  return {
+    ...wrap(binding),
+    withSession: (start?: string) => {
+      const session = binding.withSession(start);
+      return { ...wrap(session), getBookmark: () => session.getBookmark() };
+    },
+  } as unknown as D1Database;
+}
+
+describe("a same-key request committing between another's read and its batch", () => {
+  async function overtaken(winnerLines: (productId: string) => OrderLineBody[]) {
+    const customer = await createCustomer();
+    const product = await createProduct({ stock: 10 });
+    const key = unique("key");
+    const lines = [{ product_id: product.id, quantity: 3 }];
+    const before = await rowCounts({ userId: customer.id, productIds: [product.id] });
+    let winner: Response | undefined;
+    const request = new Request(`${BASE}/api/v1/orders`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${customer.token}`,
+        "Content-Type": "application/json",
+        "Idempotency-Key": key,
+      },
+      body: JSON.stringify({ items: lines }),
+    });
+    const DB = overtakenBeforeWrite(env.DB, async () => {
+      winner = await placeOrder(customer.token, winnerLines(product.id), key);
+    });
+    const res = await createApp().fetch(request, { ...env, DB }, createExecutionContext());
+    if (!winner) throw new Error("the winner never ran");
+    expect(winner.status).toBe(201);
+    // Read (with the key), the batch the taken key aborted, the key read again.
+    expect(reportedTrips(res)).toBe(3);
+    const after = await rowCounts({ userId: customer.id, productIds: [product.id] });
+    return { res, winner, before, after };
+  }
+
+  it("same body: its whole batch aborts and it replays the winner's response", async () => {
+    const { res, winner, before, after } = await overtaken((id) => [
+      { product_id: id, quantity: 3 },
+    ]);
+    expect(res.status).toBe(201);
+    expect(res.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await res.text()).toBe(await winner.text());
+    expect(after).toEqual({
+      orders: before.orders + 1,
+      items: before.items + 1,
+      mail: before.mail + 1,
+      idempotencyKeys: before.idempotencyKeys + 1,
+      stock: [7],
+    });
+  });
+
+  it("another body: 422 idempotency_key_mismatch, nothing of its own written", async () => {
+    const { res, before, after } = await overtaken((id) => [{ product_id: id, quantity: 1 }]);
+    expect(res.status).toBe(422);
+    expect(await json<Problem>(res)).toMatchObject({ code: "idempotency_key_mismatch" });
+    expect(after).toEqual({
+      orders: before.orders + 1,
+      items: before.items + 1,
+      mail: before.mail + 1,
+      idempotencyKeys: before.idempotencyKeys + 1,
+      stock: [9],
+    });
   });
 });
 

@@ -62,6 +62,18 @@ describe("round-trip budgets", () => {
     });
   });
 
+  it("POST /orders with a new Idempotency-Key: 2 (the key read with the catalog, recorded with the order)", async () => {
+    const customer = await createCustomer();
+    const product = await createProduct({ stock: 10 });
+    const placedOrder = await expectTrips(2, 201, "/api/v1/orders", {
+      method: "POST",
+      token: customer.token,
+      body: { items: [{ product_id: product.id, quantity: 1 }] },
+      headers: { "Idempotency-Key": unique("key") },
+    });
+    expect(placedOrder.headers.get("Idempotent-Replayed")).toBeNull();
+  });
+
   it("a replay of an Idempotency-Key: 1", async () => {
     const customer = await createCustomer();
     const product = await createProduct({ stock: 10 });

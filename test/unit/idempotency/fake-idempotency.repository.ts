@@ -1,5 +1,4 @@
 import type {
-  ClaimRef,
   IdempotencyRecord,
   IdempotencyRepository,
 } from "../../../src/domains/idempotency/idempotency.repository";
@@ -12,59 +11,46 @@ const id = (userId: string, key: string) => `${userId}\u0000${key}`;
 
 export class FakeIdempotencyRepository implements IdempotencyRepository, Transactional {
   readonly rows = new Map<string, IdempotencyRecord>();
-  /** Runs between `find` and `claim`, to simulate a concurrent request taking the key. */
-  beforeClaim: (() => void) | undefined;
+  /** Lookups waiting for the operation's first read (see `operationRead`). */
+  private waiting: (() => void)[] = [];
 
   async find(userId: string, key: string) {
     return this.rows.get(id(userId, key)) ?? null;
   }
 
-  private insert(record: IdempotencyRecord) {
-    const rowId = id(record.userId, record.key);
-    if (this.rows.has(rowId)) throw new FakeKeyConflict(rowId);
-    this.rows.set(rowId, { ...record });
+  findWithNextRead(userId: string, key: string, accept: (row: IdempotencyRecord | null) => void) {
+    this.waiting.push(() => {
+      const row = this.rows.get(id(userId, key));
+      accept(row ? { ...row } : null);
+    });
   }
 
-  async claim(record: IdempotencyRecord, now: string) {
-    this.beforeClaim?.();
-    this.beforeClaim = undefined;
-    const existing = this.rows.get(id(record.userId, record.key));
-    if (existing && existing.expiresAt <= now) this.rows.delete(id(record.userId, record.key));
-    try {
-      this.insert(record);
-      return true;
-    } catch (error) {
-      if (this.isLostClaim(error)) return false;
-      throw error;
-    }
+  /** The operation's first read: the waiting lookups read the rows as they are now. */
+  operationRead() {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const read of waiting) read();
   }
 
-  private isClaim(row: IdempotencyRecord | undefined, ref: ClaimRef): boolean {
-    return row?.state === "in_flight" && row.createdAt === ref.createdAt;
-  }
-
-  complete(ref: ClaimRef, completed: IdempotencyRecord) {
+  record(completed: IdempotencyRecord, now: string) {
+    const rowId = id(completed.userId, completed.key);
     return [
       fakeStatement(() => {
-        const rowId = id(ref.userId, ref.key);
-        if (!this.isClaim(this.rows.get(rowId), ref)) return changed(0);
+        const existing = this.rows.get(rowId);
+        if (!existing || existing.expiresAt > now) return changed(0);
         this.rows.delete(rowId);
         return changed(1);
-      }),
+      }, "idempotency.deleteExpired"),
       fakeStatement(() => {
-        this.insert(completed);
+        if (this.rows.has(rowId)) throw new FakeKeyConflict(rowId);
+        this.rows.set(rowId, { ...completed });
         return changed(1);
-      }),
+      }, "idempotency.insert"),
     ];
   }
 
-  isLostClaim(error: unknown): boolean {
+  isKeyTaken(error: unknown): boolean {
     return error instanceof FakeKeyConflict;
-  }
-
-  async release(ref: ClaimRef) {
-    const rowId = id(ref.userId, ref.key);
-    if (this.isClaim(this.rows.get(rowId), ref)) this.rows.delete(rowId);
   }
 
   async deleteExpired(now: string) {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { IdempotencyRecord } from "../../../src/domains/idempotency/idempotency.repository";
 import {
   canonicalJson,
   decide,
@@ -6,10 +7,11 @@ import {
   IDEMPOTENCY_TTL_SECONDS,
   IdempotencyService,
   type IdempotentRequest,
-  IN_FLIGHT_LEASE_SECONDS,
+  KeyAlreadyAnswered,
+  type KeyCheck,
 } from "../../../src/domains/idempotency/idempotency.service";
 import { addSeconds, type Clock } from "../../../src/lib/clock";
-import { FakeUnitOfWork } from "../fake-unit-of-work";
+import { changed, FakeUnitOfWork, fakeStatement } from "../fake-unit-of-work";
 import { FakeIdempotencyRepository } from "./fake-idempotency.repository";
 
 const T0 = new Date("2026-11-21T10:00:00.000Z");
@@ -70,6 +72,7 @@ describe("fingerprints", () => {
 
 describe("IdempotencyService", () => {
   let repository: FakeIdempotencyRepository;
+  let unitOfWork: FakeUnitOfWork;
   let service: IdempotencyService;
   let now: Date;
   const clock: Clock = { now: () => now };
@@ -81,125 +84,183 @@ describe("IdempotencyService", () => {
     body: { items: [{ product_id: "a", quantity: 1 }] },
   };
   const created = { status: 201, body: '{"id":"o1"}', headers: { Location: "/api/v1/orders/o1" } };
+  /** The operation's own writes, committed in its batch with the key's record. */
+  let operationRuns: number;
+  const operation = fakeStatement(() => {
+    operationRuns += 1;
+    return changed(1);
+  }, "operation");
 
-  async function claim() {
-    const begun = await service.begin(request);
-    if (begun.kind !== "claimed") throw new Error(`expected a claim, got ${begun.kind}`);
-    return begun.claim;
+  /** A request's key, read with the operation's first read. */
+  async function checked(of: IdempotentRequest = request) {
+    const check = await service.check(of);
+    repository.operationRead();
+    return check;
   }
 
-  /** What the operation's batch does: commit the completion with its own writes. */
-  async function complete(claimed: Awaited<ReturnType<typeof claim>>) {
-    await new FakeUnitOfWork([repository])
+  /** What the operation's batch does: the key's record first, then its own writes. */
+  async function commit(check: KeyCheck, response = created) {
+    await unitOfWork
       .begin()
-      .add(...service.completion(claimed, created))
+      .add(...service.completion(check, response), operation)
       .commit();
+  }
+
+  /** A record as another request (or an older version) left it. */
+  function existing(values: Partial<IdempotencyRecord>) {
+    const record: IdempotencyRecord = {
+      userId: "u1",
+      key: "key-1",
+      fingerprint: "f",
+      state: "completed",
+      responseStatus: 201,
+      responseBody: '{"id":"theirs"}',
+      responseHeaders: "{}",
+      createdAt: T0.toISOString(),
+      expiresAt: later(60).toISOString(),
+      ...values,
+    };
+    repository.rows.set(`${record.userId}\u0000${record.key}`, record);
   }
 
   beforeEach(() => {
     now = T0;
+    operationRuns = 0;
     repository = new FakeIdempotencyRepository();
-    service = new IdempotencyService(repository, new FakeUnitOfWork([repository]), clock);
+    unitOfWork = new FakeUnitOfWork([repository]);
+    service = new IdempotencyService(repository, unitOfWork, clock);
   });
 
-  it("claims a new key in flight, for the lease only", async () => {
-    const claimed = await claim();
-    expect(claimed).toMatchObject({ userId: "u1", key: "key-1", createdAt: T0.toISOString() });
+  it("looks the key up with the operation's first read, not in a read of its own", async () => {
+    const check = await service.check(request);
+    expect(check.record).toBeUndefined();
+    repository.operationRead();
+    expect(check.record).toBeNull();
+    expect(await service.verdict(check)).toEqual({ kind: "run" });
+  });
+
+  it("records the response in the operation's own batch, completed, for 24 hours", async () => {
+    const check = await checked();
+    await commit(check);
+    expect(operationRuns).toBe(1);
+    expect(unitOfWork.commits).toEqual([
+      ["idempotency.deleteExpired", "idempotency.insert", "operation"],
+    ]);
     expect(await repository.find("u1", "key-1")).toMatchObject({
-      state: "in_flight",
-      fingerprint: claimed.fingerprint,
-      expiresAt: later(IN_FLIGHT_LEASE_SECONDS).toISOString(),
+      state: "completed",
+      fingerprint: check.fingerprint,
+      responseStatus: 201,
+      expiresAt: later(IDEMPOTENCY_TTL_SECONDS).toISOString(),
     });
   });
 
   it("replays the completed response for 24 hours, then treats the key as new", async () => {
-    await complete(await claim());
+    await commit(await checked());
     now = later(IDEMPOTENCY_TTL_SECONDS - 1);
-    expect(await service.begin(request)).toEqual({ kind: "replay", response: created });
+    expect(await service.verdict(await checked())).toEqual({ kind: "replay", response: created });
     now = later(IDEMPOTENCY_TTL_SECONDS);
-    expect(await service.begin(request)).toMatchObject({ kind: "claimed" });
+    const retry = await checked();
+    expect(await service.verdict(retry)).toEqual({ kind: "run" });
+    await commit(retry);
+    expect(operationRuns).toBe(2);
+  });
+
+  it("a replay never builds the operation's batch: completion refuses", async () => {
+    await commit(await checked());
+    const retry = await checked();
+    expect(() => service.completion(retry, created)).toThrow(KeyAlreadyAnswered);
+    expect(operationRuns).toBe(1);
   });
 
   it("refuses the same key with another body: idempotency_key_mismatch", async () => {
-    await complete(await claim());
-    await expect(service.begin({ ...request, body: { items: [] } })).rejects.toMatchObject({
+    await commit(await checked());
+    const other = await checked({ ...request, body: { items: [] } });
+    await expect(service.verdict(other)).rejects.toMatchObject({
       code: "idempotency_key_mismatch",
       errors: [{ path: "Idempotency-Key", code: "idempotency_key_mismatch" }],
     });
+    expect(() => service.completion(other, created)).toThrow(KeyAlreadyAnswered);
   });
 
-  it("answers a duplicate while the first is in flight with idempotency_key_in_flight", async () => {
-    await claim();
-    await expect(service.begin(request)).rejects.toMatchObject({
+  it("answers a key whose record is still in flight with idempotency_key_in_flight", async () => {
+    const fingerprint = await fingerprintOf(request);
+    existing({ fingerprint, state: "in_flight", responseStatus: null, responseBody: null });
+    const check = await checked();
+    await expect(service.verdict(check)).rejects.toMatchObject({
+      code: "idempotency_key_in_flight",
+    });
+    expect(() => service.completion(check, created)).toThrow(KeyAlreadyAnswered);
+  });
+
+  it("an in-flight record past its lease is replaced by the next request's outcome", async () => {
+    existing({ state: "in_flight", expiresAt: later(-1).toISOString() });
+    const check = await checked();
+    expect(await service.verdict(check)).toEqual({ kind: "run" });
+    await commit(check);
+    expect(await repository.find("u1", "key-1")).toMatchObject({
+      state: "completed",
+      fingerprint: check.fingerprint,
+    });
+  });
+
+  it("a request that finds the key recorded since its read: its whole batch aborts, and the winner's record answers", async () => {
+    const check = await checked();
+    const winner = await checked();
+    await commit(winner);
+    const failure = await commit(check).catch((error: unknown) => error);
+    expect(service.isKeyTaken(failure)).toBe(true);
+    expect(operationRuns).toBe(1);
+    expect(unitOfWork.rolledBack).toBe(1);
+    expect(await service.verdict(check, true)).toEqual({ kind: "replay", response: created });
+  });
+
+  it("after losing the key to another body, the re-read answers mismatch", async () => {
+    const check = await checked();
+    existing({ fingerprint: "someone else's body" });
+    const failure = await commit(check).catch((error: unknown) => error);
+    expect(service.isKeyTaken(failure)).toBe(true);
+    await expect(service.verdict(check, true)).rejects.toMatchObject({
+      code: "idempotency_key_mismatch",
+    });
+  });
+
+  it("a key found taken but with no live record on the re-read is in flight, never run twice", async () => {
+    const check = await checked();
+    await expect(service.verdict(check, true)).rejects.toMatchObject({
       code: "idempotency_key_in_flight",
     });
   });
 
-  it("lets a claim whose request died be taken again after the lease", async () => {
-    const abandoned = await claim();
-    now = later(IN_FLIGHT_LEASE_SECONDS);
-    const retaken = await claim();
-    expect(retaken.createdAt).not.toBe(abandoned.createdAt);
-  });
-
-  it("a late completion of a lost claim aborts its batch instead of overwriting", async () => {
-    const abandoned = await claim();
-    now = later(IN_FLIGHT_LEASE_SECONDS);
-    const retaken = await claim();
-    const batch = new FakeUnitOfWork([repository])
-      .begin()
-      .add(...service.completion(abandoned, created));
-    const failure = await batch.commit().catch((error: unknown) => error);
-    expect(service.isLostClaim(failure)).toBe(true);
-    expect(await repository.find("u1", "key-1")).toMatchObject({
-      state: "in_flight",
-      createdAt: retaken.createdAt,
-    });
+  it("reads the key itself when the operation made no read", async () => {
+    await commit(await checked());
+    const check = await service.check(request);
+    expect(await service.verdict(check)).toEqual({ kind: "replay", response: created });
   });
 
   it("keys are per user", async () => {
-    await claim();
-    await expect(service.begin({ ...request, userId: "u2" })).resolves.toMatchObject({
-      kind: "claimed",
-    });
+    await commit(await checked());
+    const bob = await checked({ ...request, userId: "u2" });
+    expect(await service.verdict(bob)).toEqual({ kind: "run" });
   });
 
-  it("after losing the race for a key, answers as the winner's record says", async () => {
-    repository.beforeClaim = () => {
-      repository.rows.set("u1\u0000key-1", {
-        userId: "u1",
-        key: "key-1",
-        fingerprint: "someone else's body",
-        state: "in_flight",
-        responseStatus: null,
-        responseBody: null,
-        responseHeaders: null,
-        createdAt: T0.toISOString(),
-        expiresAt: later(60).toISOString(),
-      });
-    };
-    await expect(service.begin(request)).rejects.toMatchObject({
-      code: "idempotency_key_mismatch",
-    });
-  });
-
-  it("stores a refusal to replay it, and release frees the key for a retry", async () => {
+  it("stores a refusal to replay it; one that finds the key taken answers as the winner's record", async () => {
     const refused = { status: 409, body: '{"code":"out_of_stock"}', headers: {} };
-    await service.store(await claim(), refused);
-    expect(await service.begin(request)).toEqual({ kind: "replay", response: refused });
+    expect(await service.store(await checked(), refused)).toEqual({ kind: "run" });
+    expect(await service.verdict(await checked())).toEqual({ kind: "replay", response: refused });
 
     const other = { ...request, key: "key-2" };
-    const begun = await service.begin(other);
-    if (begun.kind !== "claimed") throw new Error("expected a claim");
-    await service.release(begun.claim);
-    await expect(service.begin(other)).resolves.toMatchObject({ kind: "claimed" });
+    const late = await checked(other);
+    const winner = await checked(other);
+    await commit(winner);
+    expect(await service.store(late, refused)).toEqual({ kind: "replay", response: created });
   });
 
   it("purges expired records only", async () => {
-    await complete(await claim());
-    await service.begin({ ...request, key: "abandoned" });
-    now = later(IN_FLIGHT_LEASE_SECONDS);
+    await commit(await checked());
+    existing({ key: "abandoned", state: "in_flight", responseStatus: null, responseBody: null });
+    now = later(60);
     expect(await service.purgeExpired()).toBe(1);
+    expect(await repository.find("u1", "abandoned")).toBeNull();
     expect(await repository.find("u1", "key-1")).not.toBeNull();
     now = later(IDEMPOTENCY_TTL_SECONDS);
     expect(await service.purgeExpired()).toBe(1);
