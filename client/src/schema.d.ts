@@ -224,7 +224,7 @@ export interface paths {
         put?: never;
         /**
          * Change your password
-         * @description Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens stop working; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).
+         * @description Needs the current password. Revokes the account's other sessions (logins): their refresh tokens stop working at once, their access tokens when they expire (at most 15 minutes); the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).
          */
         post: operations["changeMyPassword"];
         delete?: never;
