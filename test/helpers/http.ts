@@ -9,8 +9,8 @@ export type RequestOptions = {
   headers?: Record<string, string>;
 };
 
-/** Sends a request through the real Worker entry (middleware, routing, D1). */
-export function api(path: string, options: RequestOptions = {}): Promise<Response> {
+/** The Request `api()` sends: a bearer token and a JSON body (unless given as a string). */
+export function buildRequest(path: string, options: RequestOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   let body: string | undefined;
@@ -18,9 +18,12 @@ export function api(path: string, options: RequestOptions = {}): Promise<Respons
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method: options.method ?? "GET", headers, body }),
-  );
+  return new Request(`${BASE}${path}`, { method: options.method ?? "GET", headers, body });
+}
+
+/** Sends a request through the real Worker entry (middleware, routing, D1). */
+export function api(path: string, options: RequestOptions = {}): Promise<Response> {
+  return exports.default.fetch(buildRequest(path, options));
 }
 
 /** Asserts nothing; returns the parsed problem body so tests can check its code. */

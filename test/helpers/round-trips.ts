@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { createApp } from "../../src/app";
 import type { Bindings } from "../../src/settings";
-import { BASE, type RequestOptions } from "./http";
+import { buildRequest, type RequestOptions } from "./http";
 
 /** Calls that reached D1 through a binding, counted the way the contract counts them. */
 export type TripLog = { trips: number; sessions: string[] };
@@ -72,18 +72,7 @@ export async function countedRequest(
   bindings: Partial<Bindings> = {},
 ): Promise<{ response: Response; trips: number; log: TripLog }> {
   const log: TripLog = { trips: 0, sessions: [] };
-  const headers = new Headers(options.headers);
-  if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  }
-  const request = new Request(`${BASE}${path}`, {
-    method: options.method ?? "GET",
-    headers,
-    body,
-  });
+  const request = buildRequest(path, options);
   const ctx = createExecutionContext();
   const response = await app().fetch(
     request,

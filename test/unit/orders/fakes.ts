@@ -61,15 +61,8 @@ export class FakeOrdersRepository implements OrdersRepository, Transactional {
   }
 
   async listWithLines(filter: OrderFilter, page: PageRequest) {
-    const key = (o: OrderRecord) => `${o.createdAt}|${o.id}`;
-    const cursor = page.cursor ? `${page.cursor.value}|${page.cursor.id}` : undefined;
-    return [...this.rows.values()]
-      .filter((o) => filter.userId === undefined || o.userId === filter.userId)
-      .filter((o) => filter.status === undefined || o.status === filter.status)
-      .filter((o) => cursor === undefined || key(o) <= cursor)
-      .sort((a, b) => (key(a) < key(b) ? 1 : -1))
-      .slice(0, page.limit + 1)
-      .map((o) => ({ ...o, items: this.lines.get(o.id) ?? [] }));
+    const rows = await this.list(filter, page);
+    return rows.map((o) => ({ ...o, items: this.lines.get(o.id) ?? [] }));
   }
 
   transition(id: string, from: OrderStatus, to: OrderStatus, at: string): Statement {
