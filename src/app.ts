@@ -26,7 +26,8 @@ import { errorLogFields } from "./lib/error-log";
 import {
   type AppError,
   AppError as AppErrorBase,
-  BadRequestError,
+  MalformedBodyError,
+  MalformedJsonError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
@@ -43,12 +44,8 @@ export type CreateAppOptions = { overrides?: ServiceOverrides };
 function fromHttpException(error: HTTPException, contentType = ""): AppError | null {
   if (error.status === 400) {
     return contentType.toLowerCase().startsWith("application/json")
-      ? new BadRequestError("malformed_json", "Bad request", "The body is not valid JSON")
-      : new BadRequestError(
-          "malformed_body",
-          "Bad request",
-          "The body does not parse as its Content-Type",
-        );
+      ? new MalformedJsonError()
+      : new MalformedBodyError();
   }
   if (error.status === 413) return new PayloadTooLargeError(MAX_BODY_BYTES);
   if (error.status === 415) return new UnsupportedMediaTypeError(["application/json"]);
@@ -140,7 +137,7 @@ export function createApp(options: CreateAppOptions = {}) {
     const error =
       allow.length > 0
         ? new MethodNotAllowedError(allow)
-        : new NotFoundError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+        : new NotFoundError(`No route for ${c.req.method} ${c.req.path}`);
     return errorResponse(error, c.var.requestId);
   });
 

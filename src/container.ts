@@ -23,7 +23,7 @@ import { ProductsService } from "./domains/products/products.service";
 import { D1UsersRepository } from "./domains/users/users.repository";
 import { UsersService } from "./domains/users/users.service";
 import { systemClock } from "./lib/clock";
-import { ServiceUnavailableError } from "./lib/errors";
+import { MisconfiguredError } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
 import { bindingRateLimiter, type RateLimitName } from "./lib/rate-limit";
 import { type Bindings, loadSettings, passwordResetUrl, type Settings } from "./settings";
@@ -63,10 +63,7 @@ function lazy<K extends keyof Services>(target: Services, name: K, build: () => 
 function requireSettings(env: Bindings): Settings {
   const result = loadSettings(env);
   if (!result.ok) {
-    throw new ServiceUnavailableError(
-      "misconfigured",
-      `Invalid settings: ${result.invalid.join(", ")}`,
-    );
+    throw new MisconfiguredError(`Invalid settings: ${result.invalid.join(", ")}`);
   }
   return result.settings;
 }

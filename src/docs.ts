@@ -10,7 +10,7 @@ import {
   PUBLIC_SECURITY,
   withEdgeHeaders,
 } from "./http/openapi";
-import { NotFoundError } from "./lib/errors";
+import { INTERNAL_ERROR, MisconfiguredError, NotFoundError } from "./lib/errors";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 export const DOCS_PATH = "/docs";
@@ -130,8 +130,8 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
         },
       },
       "4XX": anyClientProblem(),
-      500: documentedProblem(500, ["internal_error"]),
-      503: documentedProblem(503, ["misconfigured"]),
+      500: documentedProblem(500, [INTERNAL_ERROR]),
+      503: documentedProblem(503, [MisconfiguredError]),
     }),
   });
   app.openAPIRegistry.registerPath({
@@ -150,7 +150,7 @@ function registerDocsOperations(app: OpenAPIHono<AppEnv>): void {
         content: { "text/html": { schema: { type: "string" } } },
       },
       "4XX": anyClientProblem(),
-      500: documentedProblem(500, ["internal_error"]),
+      500: documentedProblem(500, [INTERNAL_ERROR]),
     }),
   });
 }
@@ -200,7 +200,7 @@ export const docsRoutes = new Hono<AppEnv>()
   .get(`${DOCS_PATH}/*`, async (c) => {
     const asset = await c.env.ASSETS?.fetch(c.req.raw);
     if (!asset || asset.status === 404) {
-      throw new NotFoundError("not_found", `No asset at ${c.req.path}`);
+      throw new NotFoundError(`No asset at ${c.req.path}`);
     }
     // Responses from a binding have immutable headers; middleware must be able to add its own.
     return new Response(asset.body, asset);

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Principal } from "../domains/auth/auth.principal";
 import { CheckedPrincipal } from "../domains/auth/authenticator";
-import { ForbiddenError, UnauthenticatedError } from "../lib/errors";
+import { ForbiddenError, InvalidTokenError, UnauthenticatedError } from "../lib/errors";
 import type { AppEnv } from "./app-env";
 
 /** RFC 6750 b64token; the scheme is case-insensitive (RFC 9110 §11.1), so `bearer` works too. */
@@ -10,16 +10,10 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 function bearerToken(header: string | undefined): string {
   if (!header)
-    throw new UnauthenticatedError(
-      "unauthenticated",
-      "Send an access token: Authorization: Bearer <token>",
-    );
+    throw new UnauthenticatedError("Send an access token: Authorization: Bearer <token>");
   const match = BEARER.exec(header);
   if (!match?.[1]) {
-    throw new UnauthenticatedError(
-      "invalid_token",
-      "The Authorization header must be 'Bearer <token>'",
-    );
+    throw new InvalidTokenError("The Authorization header must be 'Bearer <token>'");
   }
   return match[1];
 }
@@ -49,7 +43,7 @@ export function requireUser(level: AuthLevel) {
       principal.beforeReads();
       await authenticator.confirm(principal);
       if (level === "admin" && principal.role !== "admin") {
-        throw new ForbiddenError("forbidden", "This operation requires the admin role");
+        throw new ForbiddenError("This operation requires the admin role");
       }
     }
     await next();

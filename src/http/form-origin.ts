@@ -32,6 +32,13 @@ export function isFormOriginAllowed(request: FormRequest): boolean {
   return request.origin === request.ownOrigin || request.allowedOrigins.includes(request.origin);
 }
 
+export class OriginNotAllowedError extends ForbiddenError {
+  static override readonly code = "origin_not_allowed";
+  constructor() {
+    super("Forms are accepted only from this API's own pages and the origins in CORS_ORIGINS");
+  }
+}
+
 /**
  * Guards every form grant of an endpoint (the OAuth2 token endpoint: password and refresh
  * grants alike): a form posted by a page on another origin is 403 `origin_not_allowed`.
@@ -46,10 +53,7 @@ export const formOriginGuard = createMiddleware<AppEnv>(async (c, next) => {
     allowedOrigins: settings.ok ? settings.settings.CORS_ORIGINS : [],
   });
   if (!allowed) {
-    throw new ForbiddenError(
-      "origin_not_allowed",
-      "Forms are accepted only from this API's own pages and the origins in CORS_ORIGINS",
-    );
+    throw new OriginNotAllowedError();
   }
   await next();
 });

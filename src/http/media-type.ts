@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { BadRequestError, UnsupportedMediaTypeError, ValidationError } from "../lib/errors";
+import { MalformedJsonError, UnsupportedMediaTypeError, ValidationError } from "../lib/errors";
 import type { AppEnv } from "./app-env";
 
 const JSON_TYPE = "application/json";
@@ -47,7 +47,7 @@ export const refuseBody = createMiddleware<AppEnv>(async (c, next) => {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new BadRequestError("malformed_json", "Bad request", "The body is not valid JSON");
+    throw new MalformedJsonError();
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new ValidationError([

@@ -1,44 +1,27 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import {
+  type ErrorClass,
+  type ErrorStatus,
+  ForbiddenError,
+  INTERNAL_ERROR,
+  InvalidTokenError,
+  MalformedBodyError,
+  MalformedJsonError,
+  MethodNotAllowedError,
+  MisconfiguredError,
+  PayloadTooLargeError,
+  statusTitle,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../lib/errors";
+import { InvalidCursorError } from "../lib/pagination";
 import { type AuthLevel, authMiddleware } from "./auth";
 import { acceptOnly, refuseBody } from "./media-type";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429;
-
-/** Status → the error codes an operation can answer with (first one is the example). */
-export type ErrorCodes = Partial<Record<ErrorStatus, string[]>>;
-
-const TITLES: Record<ErrorStatus | 500 | 503, string> = {
-  400: "Bad request",
-  401: "Unauthenticated",
-  403: "Forbidden",
-  404: "Not found",
-  405: "Method not allowed",
-  409: "Conflict",
-  412: "Precondition failed",
-  413: "Payload too large",
-  415: "Unsupported media type",
-  422: "Validation failed",
-  429: "Too many requests",
-  500: "Internal server error",
-  503: "Service unavailable",
-};
-
-const DEFAULT_CODES: Record<ErrorStatus | 500 | 503, string> = {
-  400: "malformed_json",
-  401: "unauthenticated",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  409: "conflict",
-  412: "precondition_failed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "validation_failed",
-  429: "rate_limited",
-  500: "internal_error",
-  503: "not_ready",
-};
+/** The classes an operation can throw, beside the ones its inputs and auth imply. */
+export type RouteErrors = readonly ErrorClass[];
 
 /** Security requirement for operations that need a user: bearer JWT or the OAuth2 password flow. */
 export const USER_SECURITY = [{ bearerAuth: [] }, { oauth2Password: [] }];
@@ -49,16 +32,16 @@ export const USER_SECURITY = [{ bearerAuth: [] }, { oauth2Password: [] }];
  */
 export const PUBLIC_SECURITY: RouteConfig["security"] = [];
 
-function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem {
+function exampleProblem(facts: ErrorClass): Problem {
   const problem: Problem = {
-    type: problemType(code),
-    title: TITLES[status],
-    status,
-    detail: `Example of a ${status} ${code} problem`,
-    code,
+    type: problemType(facts.code),
+    title: facts.title,
+    status: facts.status,
+    detail: `Example of a ${facts.status} ${facts.code} problem`,
+    code: facts.code,
     instance: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
   };
-  if (status === 422)
+  if (facts.status === 422)
     problem.errors = [{ path: "name", message: "Required", code: "invalid_type" }];
   return problem;
 }
@@ -66,23 +49,23 @@ function exampleProblem(status: ErrorStatus | 500 | 503, code: string): Problem 
 /** Further examples an operation shows beside a code's plain one, by name. */
 export type ProblemVariants = (example: Problem) => Record<string, Problem>;
 
-/** A documented problem+json response: the Problem schema plus one example per code. */
+/** A documented problem+json response of one status: the Problem schema, one example per class. */
 export function documentedProblem(
-  status: ErrorStatus | 500 | 503,
-  codes: string[],
+  status: ErrorStatus,
+  classes: readonly ErrorClass[],
   variants: ProblemVariants = () => ({}),
 ) {
   const examples = Object.fromEntries(
-    codes.flatMap((code) => {
-      const example = exampleProblem(status, code);
-      return [[code, example], ...Object.entries(variants(example))].map(([name, value]) => [
+    classes.flatMap((facts) => {
+      const example = exampleProblem(facts);
+      return [[facts.code, example], ...Object.entries(variants(example))].map(([name, value]) => [
         name,
         { summary: name, value },
       ]);
     }),
   );
   return {
-    description: `${TITLES[status]} (${codes.join(", ")})`,
+    description: `${statusTitle(status)} (${classes.map((facts) => facts.code).join(", ")})`,
     content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, examples } },
   };
 }
@@ -99,9 +82,9 @@ export function anyClientProblem() {
       [PROBLEM_CONTENT_TYPE]: {
         schema: ProblemSchema,
         examples: {
-          method_not_allowed: {
-            summary: "method_not_allowed",
-            value: exampleProblem(405, "method_not_allowed"),
+          [MethodNotAllowedError.code]: {
+            summary: MethodNotAllowedError.code,
+            value: exampleProblem(MethodNotAllowedError),
           },
         },
       },
@@ -186,7 +169,7 @@ type DefineRouteConfig = RouteConfig & {
   /** Required: what the operation does beyond its summary (rules, side effects, errors). */
   description: string;
   auth?: AuthLevel;
-  errors?: ErrorCodes;
+  errors?: RouteErrors;
   /** Extra examples for the problem responses (the token endpoint's OAuth2 `error` member). */
   problemVariants?: ProblemVariants;
   /** False for probes outside API_PREFIX, which the settings guard (503 misconfigured) skips. */
@@ -202,11 +185,11 @@ type DefineRouteConfig = RouteConfig & {
 export function defineRoute<R extends DefineRouteConfig>(
   config: R,
 ): Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded"> {
-  const { auth, errors = {}, problemVariants, settingsGuarded = true, ...route } = config;
-  const implied: ErrorCodes = {};
+  const { auth, errors = [], problemVariants, settingsGuarded = true, ...route } = config;
+  const implied: ErrorClass[] = [];
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
-    implied[422] = ["validation_failed"];
+    implied.push(ValidationError);
   }
   const takesBody = WRITE_METHODS.has(route.method);
   const bodyGuard = request?.body
@@ -222,28 +205,27 @@ export function defineRoute<R extends DefineRouteConfig>(
   if (bodyGuard) {
     // A body-less write still answers a stray body: not JSON 415, malformed 400, fields 422.
     const mediaTypes = request?.body ? Object.keys(request.body.content) : [];
-    implied[400] = mediaTypes.some((type) => type !== "application/json")
-      ? ["malformed_json", "malformed_body"]
-      : ["malformed_json"];
-    implied[413] = ["payload_too_large"];
-    implied[415] = ["unsupported_media_type"];
-    implied[422] = ["validation_failed"];
+    implied.push(MalformedJsonError);
+    if (mediaTypes.some((type) => type !== "application/json")) implied.push(MalformedBodyError);
+    implied.push(PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError);
   }
-  if (auth) implied[401] = ["unauthenticated", "invalid_token"];
-  if (auth === "admin") implied[403] = ["forbidden"];
+  if (auth) implied.push(UnauthenticatedError, InvalidTokenError);
+  if (auth === "admin") implied.push(ForbiddenError);
 
   const responses: RouteConfig["responses"] = { ...route.responses };
-  const statuses = new Set([...Object.keys(implied), ...Object.keys(errors)].map(Number));
-  for (const status of [...statuses].sort() as ErrorStatus[]) {
-    const declared = [...(errors[status] ?? []), ...(implied[status] ?? [])];
-    const codes = declared.length > 0 ? [...new Set(declared)] : [DEFAULT_CODES[status]];
-    responses[status] = documentedProblem(status, codes, problemVariants);
+  // Declared classes first (the first one of a status is its example), then implied ones.
+  const byStatus = new Map<ErrorStatus, ErrorClass[]>();
+  for (const facts of new Set([...errors, ...implied])) {
+    byStatus.set(facts.status, [...(byStatus.get(facts.status) ?? []), facts]);
+  }
+  for (const [status, classes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[status] = documentedProblem(status, classes, problemVariants);
   }
   if (!Object.keys(responses).some((status) => status.startsWith("4"))) {
     responses["4XX"] = anyClientProblem();
   }
-  responses[500] ??= documentedProblem(500, ["internal_error"]);
-  if (settingsGuarded) responses[503] ??= documentedProblem(503, ["misconfigured"]);
+  responses[500] ??= documentedProblem(500, [INTERNAL_ERROR]);
+  if (settingsGuarded) responses[503] ??= documentedProblem(503, [MisconfiguredError]);
 
   const middleware = [
     ...(auth ? authMiddleware(auth) : []),
@@ -282,5 +264,5 @@ export function nextLinkHeader(path: string) {
   });
 }
 
-/** Error codes every paginated list can answer: a bad parameter or a foreign cursor. */
-export const LIST_ERRORS = { 422: ["validation_failed", "invalid_cursor"] };
+/** Errors every paginated list can answer: a bad parameter or a foreign cursor. */
+export const LIST_ERRORS: RouteErrors = [ValidationError, InvalidCursorError];

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import {
   type AppError,
-  type ErrorKind,
+  INTERNAL_ERROR,
+  InvalidTokenError,
   MethodNotAllowedError,
   RateLimitedError,
 } from "../lib/errors";
@@ -47,25 +48,6 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-const STATUS_BY_KIND: Record<ErrorKind, number> = {
-  bad_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  precondition_failed: 412,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation: 422,
-  rate_limited: 429,
-  unavailable: 503,
-};
-
-export function statusOf(error: AppError): number {
-  return STATUS_BY_KIND[error.kind];
-}
-
 export function problemType(code: string): string {
   return `/problems/${code.replaceAll("_", "-")}`;
 }
@@ -74,7 +56,7 @@ export function toProblem(error: AppError, requestId: string): Problem {
   const problem: Problem = {
     type: problemType(error.code),
     title: error.title,
-    status: statusOf(error),
+    status: error.status,
     detail: error.message,
     code: error.code,
     instance: requestId,
@@ -85,21 +67,21 @@ export function toProblem(error: AppError, requestId: string): Problem {
 
 export function internalProblem(requestId: string): Problem {
   return {
-    type: problemType("internal_error"),
-    title: "Internal server error",
-    status: 500,
+    type: problemType(INTERNAL_ERROR.code),
+    title: INTERNAL_ERROR.title,
+    status: INTERNAL_ERROR.status,
     detail: "Something went wrong on our side. Quote the instance id when reporting it.",
-    code: "internal_error",
+    code: INTERNAL_ERROR.code,
     instance: requestId,
   };
 }
 
 /** Headers some statuses require: WWW-Authenticate on 401, Allow on 405, Retry-After on 429. */
 function headersFor(error: AppError): Record<string, string> {
-  if (error.kind === "unauthenticated") {
+  if (error.status === 401) {
     // RFC 6750 §3.1: the error attribute only when a token was sent and refused.
     const challenge =
-      error.code === "invalid_token"
+      error instanceof InvalidTokenError
         ? 'Bearer realm="api", error="invalid_token"'
         : 'Bearer realm="api"';
     return { "WWW-Authenticate": challenge };

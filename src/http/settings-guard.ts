@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { ServiceUnavailableError } from "../lib/errors";
+import { MisconfiguredError } from "../lib/errors";
 import { loadSettings } from "../settings";
 import type { AppEnv } from "./app-env";
 
@@ -10,8 +10,7 @@ import type { AppEnv } from "./app-env";
 export const requireValidSettings = createMiddleware<AppEnv>(async (c, next) => {
   const result = loadSettings(c.env);
   if (!result.ok) {
-    throw new ServiceUnavailableError(
-      "misconfigured",
+    throw new MisconfiguredError(
       `The service is misconfigured; invalid settings: ${result.invalid.join(", ")}`,
     );
   }

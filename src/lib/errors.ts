@@ -1,132 +1,208 @@
 /**
- * Domain errors. Services throw these; they know nothing about HTTP. `http/problem.ts`
- * is the one place that maps each kind to a status code and an RFC 9457 body.
+ * Domain errors. Services throw these; they know nothing about HTTP. Each class carries
+ * its facts (status, code, title) once: `http/problem.ts` renders an instance as RFC 9457,
+ * and a route lists the classes it can throw (`errors: [...]`) so the OpenAPI document's
+ * problem examples come from the same facts.
  */
 export type FieldError = { path: string; message: string; code: string };
 
-export type ErrorKind =
-  | "bad_request"
-  | "unauthenticated"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "conflict"
-  | "precondition_failed"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "validation"
-  | "rate_limited"
-  | "unavailable";
+export type ErrorStatus =
+  | 400
+  | 401
+  | 403
+  | 404
+  | 405
+  | 409
+  | 412
+  | 413
+  | 415
+  | 422
+  | 429
+  | 500
+  | 503;
 
-export abstract class AppError extends Error {
-  abstract readonly kind: ErrorKind;
+/** The fixed facts of an error class: what a route lists and the document shows. */
+export type ErrorClass = {
+  readonly status: ErrorStatus;
   /** Stable, machine-readable snake_case code clients can switch on. */
   readonly code: string;
   /** Short, human title that does not change between occurrences. */
   readonly title: string;
+};
 
-  constructor(code: string, title: string, detail: string) {
+export abstract class AppError extends Error {
+  static readonly status: ErrorStatus = 500;
+  static readonly code: string = "internal_error";
+  static readonly title: string = "Internal server error";
+
+  readonly status: ErrorStatus;
+  readonly code: string;
+  readonly title: string;
+
+  constructor(detail: string) {
     super(detail);
     this.name = new.target.name;
-    this.code = code;
-    this.title = title;
+    // The facts of the class actually thrown (a subclass overrides the statics).
+    this.status = new.target.status;
+    this.code = new.target.code;
+    this.title = new.target.title;
   }
 }
 
+/** The facts of an unexpected error: not a class anyone throws, only documented and rendered. */
+export const INTERNAL_ERROR: ErrorClass = AppError;
+
 export class BadRequestError extends AppError {
-  readonly kind = "bad_request";
+  static override readonly status = 400;
+  static override readonly code: string = "bad_request";
+  static override readonly title: string = "Bad request";
+}
+
+export class MalformedJsonError extends BadRequestError {
+  static override readonly code = "malformed_json";
+  constructor(detail = "The body is not valid JSON") {
+    super(detail);
+  }
+}
+
+export class MalformedBodyError extends BadRequestError {
+  static override readonly code = "malformed_body";
+  constructor(detail = "The body does not parse as its Content-Type") {
+    super(detail);
+  }
 }
 
 export class UnauthenticatedError extends AppError {
-  readonly kind = "unauthenticated";
-  constructor(code = "unauthenticated", detail = "Missing or invalid credentials") {
-    super(code, "Unauthenticated", detail);
+  static override readonly status = 401;
+  static override readonly code: string = "unauthenticated";
+  static override readonly title: string = "Unauthenticated";
+  constructor(detail = "Missing or invalid credentials") {
+    super(detail);
   }
 }
 
+/** A bearer token was sent and refused (RFC 6750 `error="invalid_token"`). */
+export class InvalidTokenError extends UnauthenticatedError {
+  static override readonly code = "invalid_token";
+}
+
 export class ForbiddenError extends AppError {
-  readonly kind = "forbidden";
-  constructor(code = "forbidden", detail = "You are not allowed to do this") {
-    super(code, "Forbidden", detail);
+  static override readonly status = 403;
+  static override readonly code: string = "forbidden";
+  static override readonly title: string = "Forbidden";
+  constructor(detail = "You are not allowed to do this") {
+    super(detail);
   }
 }
 
 export class NotFoundError extends AppError {
-  readonly kind = "not_found";
-  constructor(code = "not_found", detail = "The resource does not exist") {
-    super(code, "Not found", detail);
+  static override readonly status = 404;
+  static override readonly code: string = "not_found";
+  static override readonly title: string = "Not found";
+  constructor(detail = "The resource does not exist") {
+    super(detail);
   }
 }
 
 export class MethodNotAllowedError extends AppError {
-  readonly kind = "method_not_allowed";
+  static override readonly status = 405;
+  static override readonly code = "method_not_allowed";
+  static override readonly title = "Method not allowed";
   constructor(readonly allow: readonly string[]) {
-    super("method_not_allowed", "Method not allowed", `Allowed methods: ${allow.join(", ")}`);
+    super(`Allowed methods: ${allow.join(", ")}`);
   }
 }
 
 export class ConflictError extends AppError {
-  readonly kind = "conflict";
+  static override readonly status = 409;
+  static override readonly code: string = "conflict";
+  static override readonly title: string = "Conflict";
 }
 
 export class PreconditionFailedError extends AppError {
-  readonly kind = "precondition_failed";
+  static override readonly status = 412;
+  static override readonly code = "precondition_failed";
+  static override readonly title = "Precondition failed";
   constructor(detail = "The resource has changed since you last read it (If-Match failed)") {
-    super("precondition_failed", "Precondition failed", detail);
+    super(detail);
   }
 }
 
 export class PayloadTooLargeError extends AppError {
-  readonly kind = "payload_too_large";
+  static override readonly status = 413;
+  static override readonly code = "payload_too_large";
+  static override readonly title = "Payload too large";
   constructor(limitBytes: number) {
-    super(
-      "payload_too_large",
-      "Payload too large",
-      `Request bodies are limited to ${limitBytes} bytes`,
-    );
+    super(`Request bodies are limited to ${limitBytes} bytes`);
   }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
-  readonly kind = "unsupported_media_type";
+  static override readonly status = 415;
+  static override readonly code = "unsupported_media_type";
+  static override readonly title = "Unsupported media type";
   constructor(accepted: readonly string[]) {
-    super(
-      "unsupported_media_type",
-      "Unsupported media type",
-      `Send the body as ${accepted.join(" or ")}`,
-    );
+    super(`Send the body as ${accepted.join(" or ")}`);
   }
 }
 
 export class ValidationError extends AppError {
-  readonly kind = "validation";
+  static override readonly status = 422;
+  static override readonly code: string = "validation_failed";
+  static override readonly title: string = "Validation failed";
   constructor(
     readonly errors: FieldError[],
-    code = "validation_failed",
     detail = "The request is not valid; see errors for each field",
   ) {
-    super(code, "Validation failed", detail);
+    super(detail);
   }
+}
 
-  static field(path: string, message: string, code: string): ValidationError {
-    return new ValidationError([{ path, message, code }], code, message);
+/** A 422 about one field whose code is the error's own (`invalid_cursor`, `mixed_currency`). */
+export abstract class FieldValidationError extends ValidationError {
+  constructor(path: string, message: string) {
+    super([{ path, message, code: new.target.code }], message);
   }
 }
 
 export class RateLimitedError extends AppError {
-  readonly kind = "rate_limited";
+  static override readonly status = 429;
+  static override readonly code = "rate_limited";
+  static override readonly title = "Too many requests";
   constructor(readonly retryAfterSeconds: number) {
-    super(
-      "rate_limited",
-      "Too many requests",
-      `Too many requests; retry in ${retryAfterSeconds} s`,
-    );
+    super(`Too many requests; retry in ${retryAfterSeconds} s`);
   }
 }
 
 export class ServiceUnavailableError extends AppError {
-  readonly kind = "unavailable";
-  constructor(code: string, detail: string) {
-    super(code, "Service unavailable", detail);
-  }
+  static override readonly status = 503;
+  static override readonly code: string = "unavailable";
+  static override readonly title: string = "Service unavailable";
+}
+
+/** Settings that do not validate: named, never their values. */
+export class MisconfiguredError extends ServiceUnavailableError {
+  static override readonly code = "misconfigured";
+}
+
+/** The generic class of each status, whose title names the status in the document. */
+const BY_STATUS: readonly ErrorClass[] = [
+  BadRequestError,
+  UnauthenticatedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  ConflictError,
+  PreconditionFailedError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  RateLimitedError,
+  INTERNAL_ERROR,
+  ServiceUnavailableError,
+];
+
+/** "Not found" for 404: the title of the status's generic class. */
+export function statusTitle(status: ErrorStatus): string {
+  return BY_STATUS.find((facts) => facts.status === status)?.title ?? "Error";
 }

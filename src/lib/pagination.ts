@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
 import { base64UrlToBytes, bytesToBase64Url } from "./encoding";
-import { ValidationError } from "./errors";
+import { FieldValidationError } from "./errors";
 
 /**
  * Keyset ("seek") pagination. A page fetches `limit + 1` rows; the extra row tells that a
@@ -55,12 +55,14 @@ export function encodeCursor(sortKey: string, position: CursorPosition): string 
   return bytesToBase64Url(new TextEncoder().encode(json));
 }
 
-function invalidCursor(): ValidationError {
-  return ValidationError.field(
-    "cursor",
-    "The cursor is malformed or belongs to another sort order; start again without it",
-    "invalid_cursor",
-  );
+export class InvalidCursorError extends FieldValidationError {
+  static override readonly code = "invalid_cursor";
+  constructor() {
+    super(
+      "cursor",
+      "The cursor is malformed or belongs to another sort order; start again without it",
+    );
+  }
 }
 
 /** Decodes a cursor, refusing one minted for a different sort (its position would be meaningless). */
@@ -74,12 +76,12 @@ export function decodeCursor(
   try {
     payload = JSON.parse(new TextDecoder().decode(base64UrlToBytes(token)));
   } catch {
-    throw invalidCursor();
+    throw new InvalidCursorError();
   }
   const parsed = CursorPayload.safeParse(payload);
   // A value of the wrong type would compare against every row and silently end the list.
   if (!parsed.success || parsed.data.k !== sortKey || typeof parsed.data.v !== valueType) {
-    throw invalidCursor();
+    throw new InvalidCursorError();
   }
   return { value: parsed.data.v, id: parsed.data.i };
 }

@@ -16,18 +16,16 @@ export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 export const MULTIPART_CONTENT_TYPE = "multipart/form-data";
 
 export class UnsupportedGrantTypeError extends BadRequestError {
+  static override readonly code = "unsupported_grant_type";
+  static override readonly title = "Unsupported grant type";
   constructor() {
-    super(
-      "unsupported_grant_type",
-      "Unsupported grant type",
-      "grant_type must be 'password' or 'refresh_token'",
-    );
+    super("grant_type must be 'password' or 'refresh_token'");
   }
 }
 
 /** The RFC 6749 error for a problem of the token endpoint; none for 429 and 5xx (no code fits). */
 export function oauth2ErrorOf(problem: Pick<Problem, "status" | "code">): OAuth2Error | undefined {
-  if (problem.code === "unsupported_grant_type") return "unsupported_grant_type";
+  if (problem.code === UnsupportedGrantTypeError.code) return "unsupported_grant_type";
   // Wrong password, disabled account, spent, reused or expired refresh token.
   if (problem.status === 401 || problem.status === 403) return "invalid_grant";
   if (problem.status === 400 || problem.status === 413 || problem.status === 422) {

@@ -1,12 +1,22 @@
-import { formOriginGuard } from "../../http/form-origin";
+import { formOriginGuard, OriginNotAllowedError } from "../../http/form-origin";
 import { defineRoute, jsonContent } from "../../http/openapi";
 import type { Problem } from "../../http/problem";
+import { RateLimitedError } from "../../lib/errors";
+import { EmailTakenError } from "../users/users.errors";
 import { UserSchema } from "../users/users.schemas";
+import {
+  AccountDisabledError,
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  InvalidResetTokenError,
+  RefreshTokenReusedError,
+} from "./auth.errors";
 import {
   FORM_CONTENT_TYPE,
   MULTIPART_CONTENT_TYPE,
   oauth2ErrorMember,
   oauth2ErrorOf,
+  UnsupportedGrantTypeError,
 } from "./auth.oauth2";
 import {
   AcceptedSchema,
@@ -34,7 +44,7 @@ export const register = defineRoute({
     "Creates a customer account. Log in afterwards to get tokens. At most 10 registrations per client IP (IPv6: per /64) per minute (429 with `Retry-After`).",
   request: { body: { content: jsonContent(RegisterSchema) } },
   responses: { 201: { description: "The new account", content: jsonContent(UserSchema) } },
-  errors: { 409: ["email_taken"], 429: ["rate_limited"] },
+  errors: [EmailTakenError, RateLimitedError],
 });
 
 const tokenForm = {
@@ -110,12 +120,15 @@ export const login = defineRoute({
     },
   },
   responses: { 200: tokenPairResponse },
-  errors: {
-    400: ["unsupported_grant_type"],
-    401: ["invalid_credentials", "invalid_refresh_token", "refresh_token_reused"],
-    403: ["account_disabled", "origin_not_allowed"],
-    429: ["rate_limited"],
-  },
+  errors: [
+    UnsupportedGrantTypeError,
+    InvalidCredentialsError,
+    InvalidRefreshTokenError,
+    RefreshTokenReusedError,
+    AccountDisabledError,
+    OriginNotAllowedError,
+    RateLimitedError,
+  ],
   problemVariants: withOAuth2Error,
 });
 
@@ -129,7 +142,7 @@ export const refresh = defineRoute({
     "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.",
   request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 200: tokenPairResponse },
-  errors: { 401: ["invalid_refresh_token", "refresh_token_reused"] },
+  errors: [InvalidRefreshTokenError, RefreshTokenReusedError],
 });
 
 export const logout = defineRoute({
@@ -154,7 +167,7 @@ export const requestPasswordReset = defineRoute({
     "Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid 30 minutes is queued. At most 3 requests per email per minute.",
   request: { body: { content: jsonContent(PasswordResetRequestSchema) } },
   responses: { 202: { description: "Accepted", content: jsonContent(AcceptedSchema) } },
-  errors: { 429: ["rate_limited"] },
+  errors: [RateLimitedError],
 });
 
 export const confirmPasswordReset = defineRoute({
@@ -167,5 +180,5 @@ export const confirmPasswordReset = defineRoute({
     "Spends the token, sets the password and revokes every session of the account (log in again).",
   request: { body: { content: jsonContent(PasswordResetConfirmSchema) } },
   responses: { 204: { description: "Password changed" } },
-  errors: { 400: ["invalid_reset_token"] },
+  errors: [InvalidResetTokenError],
 });

@@ -1,6 +1,5 @@
 import type { UnitOfWorkFactory } from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
-import { BadRequestError, ForbiddenError, UnauthenticatedError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { RateLimiter } from "../../lib/rate-limit";
 import type { MailService } from "../mail/mail.service";
@@ -11,10 +10,17 @@ import {
   type UsersService,
 } from "../users/users.service";
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from "./access-tokens";
+import {
+  AccountDisabledError,
+  InvalidCredentialsError,
+  InvalidPasswordError,
+  InvalidRefreshTokenError,
+  InvalidResetTokenError,
+} from "./auth.errors";
 import type { ResetTokensRepository } from "./auth.repository";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
 import type { PasswordHasher } from "./passwords";
-import { invalidRefreshToken, type SessionsService } from "./sessions.service";
+import type { SessionsService } from "./sessions.service";
 
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
@@ -50,18 +56,6 @@ export type AuthServiceDeps = {
 
 /** Outbox rows committed by a call, for the caller to dispatch once it has answered. */
 export type QueuedMail = { mail: string[] };
-
-function invalidCredentials(): UnauthenticatedError {
-  return new UnauthenticatedError("invalid_credentials", "The email or password is incorrect");
-}
-
-function invalidResetToken(): BadRequestError {
-  return new BadRequestError(
-    "invalid_reset_token",
-    "Invalid reset token",
-    "The reset token is unknown, expired or already used; ask for a new one",
-  );
-}
 
 /**
  * The reset link: the token goes in the fragment, which browsers never send to a server, so
@@ -107,11 +101,11 @@ export class AuthService {
     const user = await this.deps.users.findCredentialsByEmail(email);
     if (!user) {
       await this.deps.hasher.verifyDummy(input.password);
-      throw invalidCredentials();
+      throw new InvalidCredentialsError();
     }
     const verification = await this.deps.hasher.verify(input.password, user.passwordHash);
-    if (!verification.valid) throw invalidCredentials();
-    if (!user.isActive) throw new ForbiddenError("account_disabled", "This account is disabled");
+    if (!verification.valid) throw new InvalidCredentialsError();
+    if (!user.isActive) throw new AccountDisabledError();
 
     const now = this.deps.clock.now();
     const session = await this.deps.sessions.start(user.id, now);
@@ -132,7 +126,7 @@ export class AuthService {
     if (!principal) {
       // Deactivation revokes sessions already; this covers a race with it.
       await this.deps.sessions.revokeFamily(rotated.familyId, this.deps.clock.now());
-      throw invalidRefreshToken("The account behind this refresh token is not active");
+      throw new InvalidRefreshTokenError("The account behind this refresh token is not active");
     }
     return this.tokenPair(principal, rotated, this.deps.clock.now());
   }
@@ -184,14 +178,14 @@ export class AuthService {
     const now = this.deps.clock.now();
     const token = await this.deps.resetTokens.findByHash(await hashOpaqueToken(rawToken));
     if (!token || token.usedAt || token.expiresAt <= now.toISOString()) {
-      throw invalidResetToken();
+      throw new InvalidResetTokenError();
     }
     const user = await this.deps.users.findCredentialsById(token.userId);
-    if (!user?.isActive) throw invalidResetToken();
+    if (!user?.isActive) throw new InvalidResetTokenError();
 
     const passwordHash = await this.deps.hasher.hash(newPassword);
     if (!(await this.deps.resetTokens.consume(token.id, now.toISOString()))) {
-      throw invalidResetToken();
+      throw new InvalidResetTokenError();
     }
     await this.deps.unitOfWork
       .begin()
@@ -252,11 +246,7 @@ export class AuthService {
       ? await this.deps.hasher.verify(password, user.passwordHash)
       : { valid: false };
     if (!user || !verification.valid) {
-      throw new BadRequestError(
-        "invalid_password",
-        "Invalid password",
-        "The current password is incorrect",
-      );
+      throw new InvalidPasswordError();
     }
     return user;
   }

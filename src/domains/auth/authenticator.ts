@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthenticatedError } from "../../lib/errors";
+import { ForbiddenError, InvalidTokenError } from "../../lib/errors";
 import type { ActiveUser, UsersService } from "../users/users.service";
 import type { Role, Tier } from "../users/users.values";
 import {
@@ -62,17 +62,11 @@ export class CheckedPrincipal implements Principal {
   accept(user: ActiveUser | null): void {
     this.checked = true;
     if (!user) {
-      throw new UnauthenticatedError(
-        "invalid_token",
-        "The account behind this token is not active",
-      );
+      throw new InvalidTokenError("The account behind this token is not active");
     }
     if (this.adoptRole) this.role = user.role;
     if (this.requiredRole && user.role !== this.requiredRole) {
-      throw new ForbiddenError(
-        "forbidden",
-        `This operation requires the ${this.requiredRole} role`,
-      );
+      throw new ForbiddenError(`This operation requires the ${this.requiredRole} role`);
     }
     this.user = user;
   }
@@ -103,8 +97,7 @@ export class Authenticator {
       claims = await this.tokens.verify(token);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) {
-        throw new UnauthenticatedError(
-          "invalid_token",
+        throw new InvalidTokenError(
           error.message === "expired"
             ? "The access token has expired"
             : "The access token is invalid",

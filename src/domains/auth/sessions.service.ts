@@ -5,9 +5,9 @@ import {
   type UnitOfWorkFactory,
 } from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
-import { UnauthenticatedError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { SessionRevoker } from "../users/users.service";
+import { InvalidRefreshTokenError, RefreshTokenReusedError } from "./auth.errors";
 import type { RefreshTokenRecord, RefreshTokensRepository } from "./auth.repository";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
 
@@ -20,17 +20,6 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 export type NewRefreshToken = { token: string; familyId: string; statement: Statement };
 
 export type RotatedSession = { userId: string; familyId: string; token: string };
-
-export function invalidRefreshToken(detail = "The refresh token is invalid or expired") {
-  return new UnauthenticatedError("invalid_refresh_token", detail);
-}
-
-function refreshTokenReused() {
-  return new UnauthenticatedError(
-    "refresh_token_reused",
-    "This refresh token was already used; every session of that login is now revoked",
-  );
-}
 
 /**
  * Sessions are refresh token families (one per login), rotated on every refresh
@@ -61,9 +50,9 @@ export class SessionsService implements SessionRevoker {
   ): Promise<RotatedSession & { alongside: T | undefined }> {
     const now = this.clock.now();
     const current = await this.tokens.findByHash(await hashOpaqueToken(rawToken));
-    if (!current || current.revokedAt) throw invalidRefreshToken();
+    if (!current || current.revokedAt) throw new InvalidRefreshTokenError();
     if (current.usedAt) await this.detectedReuse(current, now);
-    if (current.expiresAt <= now.toISOString()) throw invalidRefreshToken();
+    if (current.expiresAt <= now.toISOString()) throw new InvalidRefreshTokenError();
 
     const next = await this.mint(current.userId, current.familyId, now);
     const extra = alongside?.(current.userId);
@@ -78,7 +67,7 @@ export class SessionsService implements SessionRevoker {
       const latest = await this.tokens.findByHash(current.tokenHash);
       if (latest?.usedAt) await this.detectedReuse(latest, now);
       await this.revokeFamily(current.familyId, now);
-      throw invalidRefreshToken();
+      throw new InvalidRefreshTokenError();
     }
     return {
       userId: current.userId,
@@ -118,7 +107,7 @@ export class SessionsService implements SessionRevoker {
 
   private async detectedReuse(token: RefreshTokenRecord, now: Date): Promise<never> {
     await this.revokeFamily(token.familyId, now);
-    throw refreshTokenReused();
+    throw new RefreshTokenReusedError();
   }
 
   private async mint(userId: string, familyId: string, at: Date): Promise<NewRefreshToken> {

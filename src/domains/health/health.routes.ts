@@ -72,8 +72,9 @@ const readiness = defineRoute({
 });
 
 class NotReadyError extends ServiceUnavailableError {
+  static override readonly code = "not_ready";
   constructor(readonly errors: { path: string; message: string; code: string }[]) {
-    super("not_ready", `Not ready: ${errors.map((e) => e.path.replace("checks.", "")).join(", ")}`);
+    super(`Not ready: ${errors.map((e) => e.path.replace("checks.", "")).join(", ")}`);
   }
 }
 

@@ -1,22 +1,20 @@
-import { ConflictError, ValidationError } from "../../lib/errors";
+import { ConflictError, FieldValidationError } from "../../lib/errors";
 
-export class IdempotencyKeyMismatchError extends ValidationError {
+export class IdempotencyKeyMismatchError extends FieldValidationError {
+  static override readonly code = "idempotency_key_mismatch";
   constructor() {
-    const message =
-      "This Idempotency-Key was used with another request body; use a new key for a new request";
     super(
-      [{ path: "Idempotency-Key", message, code: "idempotency_key_mismatch" }],
-      "idempotency_key_mismatch",
-      message,
+      "Idempotency-Key",
+      "This Idempotency-Key was used with another request body; use a new key for a new request",
     );
   }
 }
 
 export class IdempotencyKeyInFlightError extends ConflictError {
+  static override readonly code = "idempotency_key_in_flight";
+  static override readonly title = "Request in progress";
   constructor() {
     super(
-      "idempotency_key_in_flight",
-      "Request in progress",
       "A request with this Idempotency-Key is still being processed; retry shortly to get its response",
     );
   }

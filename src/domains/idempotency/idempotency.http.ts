@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Statement } from "../../db/unit-of-work";
 import type { AppEnv } from "../../http/app-env";
-import { PROBLEM_CONTENT_TYPE, statusOf, toProblem } from "../../http/problem";
+import { PROBLEM_CONTENT_TYPE, toProblem } from "../../http/problem";
 import { AppError } from "../../lib/errors";
 import { jsonLogger } from "../../lib/logger";
 import type { StoredResponse } from "./idempotency.service";
@@ -86,10 +86,10 @@ export async function idempotent(
     if (check.record === undefined) throw error;
     const verdict = await service.verdict(check, service.isKeyTaken(error));
     if (verdict.kind === "replay") return send(verdict.response, REPLAYED);
-    if (!(error instanceof AppError) || statusOf(error) >= 500) throw error;
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
     const stored = await service
       .store(check, {
-        status: statusOf(error),
+        status: error.status,
         body: JSON.stringify(toProblem(error, c.var.requestId)),
         headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
       })

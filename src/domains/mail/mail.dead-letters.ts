@@ -1,6 +1,6 @@
-import { ConflictError, NotFoundError } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
 import { newestFirstPage, type Page } from "../../lib/pagination";
+import { MailNotDeadError, MailNotFoundError, MailNotRetryableError } from "./mail.errors";
 import type { OutboxRecord, OutboxRepository } from "./mail.repository";
 import { holdsSecret } from "./mail.templates";
 import type { OutboxStatus } from "./mail.values";
@@ -49,25 +49,11 @@ export class DeadLettersService {
    */
   async retry(id: string): Promise<OutboxRecord> {
     const row = await this.outbox.findById(id);
-    if (!row) throw new NotFoundError("mail_not_found", "No outbox row with this id");
-    if (row.status !== "dead") throw notDead(row.status);
-    if (holdsSecret(row.template)) {
-      throw new ConflictError(
-        "mail_not_retryable",
-        "Conflict",
-        `A dead ${row.template} email lost its data (it held a secret); the user asks for a new one`,
-      );
-    }
-    if (!(await this.outbox.revive(row.id))) throw notDead("pending");
+    if (!row) throw new MailNotFoundError();
+    if (row.status !== "dead") throw new MailNotDeadError(row.status);
+    if (holdsSecret(row.template)) throw new MailNotRetryableError(row.template);
+    if (!(await this.outbox.revive(row.id))) throw new MailNotDeadError("pending");
     this.logger.info("mail re-sent", { outbox_id: row.id, template: row.template });
     return { ...row, status: "pending", attempts: 0, enqueuedAt: null };
   }
-}
-
-function notDead(status: OutboxStatus): ConflictError {
-  return new ConflictError(
-    "mail_not_dead",
-    "Conflict",
-    `Only a dead email can be re-sent; this one is ${status}`,
-  );
 }

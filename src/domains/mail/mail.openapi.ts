@@ -1,4 +1,5 @@
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
+import { MailNotDeadError, MailNotFoundError, MailNotRetryableError } from "./mail.errors";
 import {
   ListMailQuerySchema,
   MailEntrySchema,
@@ -41,5 +42,5 @@ export const retryMail = defineRoute({
   responses: {
     202: { description: "Queued again", content: jsonContent(MailEntrySchema) },
   },
-  errors: { 404: ["mail_not_found"], 409: ["mail_not_dead", "mail_not_retryable"] },
+  errors: [MailNotFoundError, MailNotDeadError, MailNotRetryableError],
 });

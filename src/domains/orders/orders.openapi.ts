@@ -1,6 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
+import { ForbiddenError, RateLimitedError, ValidationError } from "../../lib/errors";
+import {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyMismatchError,
+} from "../idempotency/idempotency.errors";
 import { idempotencyKeyHeaders, idempotentReplayedHeader } from "../idempotency/idempotency.http";
+import { ProductNotFoundError } from "../products/products.errors";
+import { UserNotFoundError } from "../users/users.errors";
+import {
+  InvalidOrderStateError,
+  MixedCurrencyError,
+  OrderNotFoundError,
+  OutOfStockError,
+  TooManyOpenOrdersError,
+} from "./orders.errors";
 import {
   OrderIdParams,
   OrderListQuery,
@@ -31,12 +45,16 @@ export const placeOrder = defineRoute({
   ].join("\n\n"),
   auth: "user",
   request: { headers: idempotencyKeyHeaders, body: { content: jsonContent(PlaceOrderSchema) } },
-  errors: {
-    404: ["product_not_found"],
-    409: ["out_of_stock", "too_many_open_orders", "idempotency_key_in_flight"],
-    422: ["validation_failed", "mixed_currency", "idempotency_key_mismatch"],
-    429: ["rate_limited"],
-  },
+  errors: [
+    ProductNotFoundError,
+    OutOfStockError,
+    TooManyOpenOrdersError,
+    IdempotencyKeyInFlightError,
+    ValidationError,
+    MixedCurrencyError,
+    IdempotencyKeyMismatchError,
+    RateLimitedError,
+  ],
   responses: {
     201: {
       description: "Placed; `Location` is its URL",
@@ -61,7 +79,7 @@ export const listOrders = defineRoute({
     'Newest first, cursor-paginated. Customers get their own orders; admins get every order, or one user\'s with `user_id`. Filter `status`. A `Link: rel="next"` header accompanies `next_cursor`.',
   auth: "user",
   request: { query: OrderListQuery },
-  errors: { 403: ["forbidden"], ...LIST_ERRORS },
+  errors: [ForbiddenError, ...LIST_ERRORS],
   responses: {
     200: {
       description: "A page of orders",
@@ -80,7 +98,7 @@ export const getOrder = defineRoute({
   description: "Your own order (admins: any). Someone else's order is 404.",
   auth: "user",
   request: { params: OrderIdParams },
-  errors: { 404: ["order_not_found"] },
+  errors: [OrderNotFoundError],
   responses: { 200: { description: "The order", content: jsonContent(OrderSchema) } },
 });
 
@@ -94,7 +112,7 @@ export const cancelOrder = defineRoute({
     "Owner or admin, only from `placed`. The stock comes back in the same atomic write as the status change, exactly once even when cancels race.",
   auth: "user",
   request: { params: OrderIdParams },
-  errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
+  errors: [OrderNotFoundError, InvalidOrderStateError],
   responses: { 200: { description: "Cancelled", content: jsonContent(OrderSchema) } },
 });
 
@@ -107,7 +125,7 @@ export const fulfillOrder = defineRoute({
   description: "Admins only, only from `placed`.",
   auth: "admin",
   request: { params: OrderIdParams },
-  errors: { 404: ["order_not_found"], 409: ["invalid_order_state"] },
+  errors: [OrderNotFoundError, InvalidOrderStateError],
   responses: { 200: { description: "Fulfilled", content: jsonContent(OrderSchema) } },
 });
 
@@ -120,7 +138,7 @@ export const listUserOrders = defineRoute({
   description: "Admins only. Same page shape and filters as `GET /api/v1/orders`.",
   auth: "admin",
   request: { params: UserIdParams, query: UserOrderListQuery },
-  errors: { 404: ["user_not_found"], ...LIST_ERRORS },
+  errors: [UserNotFoundError, ...LIST_ERRORS],
   responses: {
     200: {
       description: "A page of orders",

@@ -169,7 +169,7 @@ export class OrdersService {
   /** Customers list their own orders only; admins every order, or one user's with `userId`. */
   async list(actor: Actor, query: ListOrdersQuery): Promise<Page<Order>> {
     if (actor.role !== "admin" && query.userId !== undefined && query.userId !== actor.id) {
-      throw new ForbiddenError("forbidden", "Customers can only list their own orders");
+      throw new ForbiddenError("Customers can only list their own orders");
     }
     const userId = actor.role === "admin" ? query.userId : actor.id;
     return this.page({ ...query, userId });
@@ -197,7 +197,7 @@ export class OrdersService {
 
   /** Admin only, only from placed. */
   async fulfill(actor: Actor, orderId: string): Promise<Order> {
-    if (actor.role !== "admin") throw new ForbiddenError("forbidden", "Only admins fulfil orders");
+    if (actor.role !== "admin") throw new ForbiddenError("Only admins fulfil orders");
     const order = await this.get(actor, orderId);
     return this.transition(order, "fulfill", "fulfilled", isoNow(this.deps.clock), []);
   }

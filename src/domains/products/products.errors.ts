@@ -1,13 +1,16 @@
 import { ConflictError, NotFoundError } from "../../lib/errors";
 
 export class ProductNotFoundError extends NotFoundError {
+  static override readonly code = "product_not_found";
   constructor(productId: string) {
-    super("product_not_found", `No product with id ${productId}`);
+    super(`No product with id ${productId}`);
   }
 }
 
 export class SkuTakenError extends ConflictError {
+  static override readonly code = "sku_taken";
+  static override readonly title = "SKU taken";
   constructor(sku: string) {
-    super("sku_taken", "SKU taken", `Another product already has the SKU '${sku}'`);
+    super(`Another product already has the SKU '${sku}'`);
   }
 }

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { edgeCached, xCacheHeader } from "../../http/edge-cache";
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
+import { PreconditionFailedError } from "../../lib/errors";
+import { ProductNotFoundError, SkuTakenError } from "./products.errors";
 import {
   ProductCreateSchema,
   ProductFilterQuery,
@@ -114,7 +116,7 @@ export const createProduct = defineRoute({
     "`sku` is unique (409 `sku_taken`); `currency` defaults to USD and `description` to empty. Answers with `Location` and the new product's `ETag`.",
   auth: "admin",
   request: { body: { content: jsonContent(ProductCreateSchema) } },
-  errors: { 409: ["sku_taken"] },
+  errors: [SkuTakenError],
   responses: {
     201: {
       description: "Created; `Location` is its URL",
@@ -150,7 +152,7 @@ export const getProduct = defineRoute({
         }),
     }),
   },
-  errors: { 404: ["product_not_found"] },
+  errors: [ProductNotFoundError],
   responses: {
     200: {
       description: "The product",
@@ -178,7 +180,7 @@ export const replaceProduct = defineRoute({
     headers: ifMatchHeaders,
     body: { content: jsonContent(ProductReplaceSchema) },
   },
-  errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
+  errors: [ProductNotFoundError, SkuTakenError, PreconditionFailedError],
   responses: {
     200: { description: "Replaced", headers: etagHeader, content: jsonContent(ProductSchema) },
   },
@@ -198,7 +200,7 @@ export const patchProduct = defineRoute({
     headers: ifMatchHeaders,
     body: { content: jsonContent(ProductPatchSchema) },
   },
-  errors: { 404: ["product_not_found"], 409: ["sku_taken"], 412: ["precondition_failed"] },
+  errors: [ProductNotFoundError, SkuTakenError, PreconditionFailedError],
   responses: {
     200: { description: "Updated", headers: etagHeader, content: jsonContent(ProductSchema) },
   },
@@ -214,6 +216,6 @@ export const deleteProduct = defineRoute({
     "A product that appears on any order is archived instead (kept for order history, gone from the catalog).",
   auth: "admin",
   request: { params: ProductIdParams },
-  errors: { 404: ["product_not_found"] },
+  errors: [ProductNotFoundError],
   responses: { 204: { description: "Deleted or archived" } },
 });

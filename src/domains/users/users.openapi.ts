@@ -1,4 +1,13 @@
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
+import { RateLimitedError } from "../../lib/errors";
+import { InvalidPasswordError } from "../auth/auth.errors";
+import {
+  CannotDeleteSelfError,
+  CannotLockSelfOutError,
+  LastActiveAdminError,
+  UserHasOrdersError,
+  UserNotFoundError,
+} from "./users.errors";
 import {
   AdminUpdateUserSchema,
   ChangePasswordSchema,
@@ -45,7 +54,7 @@ export const changePassword = defineRoute({
   auth: "user",
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },
-  errors: { 400: ["invalid_password"], 429: ["rate_limited"] },
+  errors: [InvalidPasswordError, RateLimitedError],
 });
 
 export const deleteMe = defineRoute({
@@ -59,7 +68,7 @@ export const deleteMe = defineRoute({
   auth: "user",
   request: { body: { content: jsonContent(DeleteMeSchema) } },
   responses: { 204: { description: "Account erased" } },
-  errors: { 400: ["invalid_password"], 409: ["last_active_admin"], 429: ["rate_limited"] },
+  errors: [InvalidPasswordError, LastActiveAdminError, RateLimitedError],
 });
 
 export const listUsers = defineRoute({
@@ -92,7 +101,7 @@ export const getUser = defineRoute({
   auth: "admin",
   request: { params: UserIdParamsSchema },
   responses: { 200: { description: "The user", content: jsonContent(UserSchema) } },
-  errors: { 404: ["user_not_found"] },
+  errors: [UserNotFoundError],
 });
 
 export const updateUser = defineRoute({
@@ -106,7 +115,7 @@ export const updateUser = defineRoute({
   auth: "admin",
   request: { params: UserIdParamsSchema, body: { content: jsonContent(AdminUpdateUserSchema) } },
   responses: { 200: { description: "The updated user", content: jsonContent(UserSchema) } },
-  errors: { 404: ["user_not_found"], 409: ["cannot_lock_self_out"] },
+  errors: [UserNotFoundError, CannotLockSelfOutError],
 });
 
 export const deleteUser = defineRoute({
@@ -120,5 +129,5 @@ export const deleteUser = defineRoute({
   auth: "admin",
   request: { params: UserIdParamsSchema },
   responses: { 204: { description: "Deleted" } },
-  errors: { 404: ["user_not_found"], 409: ["cannot_delete_self", "user_has_orders"] },
+  errors: [UserNotFoundError, CannotDeleteSelfError, UserHasOrdersError],
 });

@@ -1,8 +1,15 @@
 import type { BatchRead, Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
-import { ConflictError, NotFoundError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { newestFirstPage, type Page } from "../../lib/pagination";
+import {
+  CannotDeleteSelfError,
+  CannotLockSelfOutError,
+  EmailTakenError,
+  LastActiveAdminError,
+  UserHasOrdersError,
+  UserNotFoundError,
+} from "./users.errors";
 import type { UserChanges, UserFilter, UsersRepository } from "./users.repository";
 import type { UserRow } from "./users.table";
 import type { Role, Tier } from "./users.values";
@@ -57,16 +64,8 @@ function activeUser(row: Pick<UserRow, "id" | "email" | "role" | "tier" | "isAct
   return row?.isActive ? { id: row.id, email: row.email, role: row.role, tier: row.tier } : null;
 }
 
-function emailTaken(): ConflictError {
-  return new ConflictError("email_taken", "Email taken", "An account with this email exists");
-}
-
 /** Not a hash any password can match: the erased account can never log in again. */
 const ERASED_PASSWORD_HASH = "erased";
-
-function userNotFound(): NotFoundError {
-  return new NotFoundError("user_not_found", "No user with this id");
-}
 
 export class UsersService {
   constructor(
@@ -92,7 +91,7 @@ export class UsersService {
 
   async getById(userId: string): Promise<User> {
     const row = await this.users.findById(userId);
-    if (!row) throw userNotFound();
+    if (!row) throw new UserNotFoundError();
     return toUser(row);
   }
 
@@ -108,7 +107,7 @@ export class UsersService {
 
   /** email_taken when an account has this email (in any case). */
   async assertEmailAvailable(email: string): Promise<void> {
-    if (await this.users.findByEmail(normalizeEmail(email))) throw emailTaken();
+    if (await this.users.findByEmail(normalizeEmail(email))) throw new EmailTakenError();
   }
 
   async create(input: NewUser): Promise<User> {
@@ -124,7 +123,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     };
-    if ((await this.users.insert(row)) === "email_taken") throw emailTaken();
+    if ((await this.users.insert(row)) === "email_taken") throw new EmailTakenError();
     return toUser(row);
   }
 
@@ -151,11 +150,7 @@ export class UsersService {
       actorId === userId &&
       ((patch.role !== undefined && patch.role !== "admin") || patch.isActive === false)
     ) {
-      throw new ConflictError(
-        "cannot_lock_self_out",
-        "Cannot lock yourself out",
-        "An admin cannot remove its own admin role or deactivate itself",
-      );
+      throw new CannotLockSelfOutError();
     }
     const changes = Object.fromEntries(
       Object.entries(patch).filter(([, value]) => value !== undefined),
@@ -175,20 +170,12 @@ export class UsersService {
 
   async delete(actorId: string, userId: string): Promise<void> {
     if (actorId === userId) {
-      throw new ConflictError(
-        "cannot_delete_self",
-        "Cannot delete yourself",
-        "An admin cannot delete its own account",
-      );
+      throw new CannotDeleteSelfError();
     }
     const result = await this.users.delete(userId);
-    if (result === "not_found") throw userNotFound();
+    if (result === "not_found") throw new UserNotFoundError();
     if (result === "referenced") {
-      throw new ConflictError(
-        "user_has_orders",
-        "User has orders",
-        "This user has orders, which must be kept; deactivate the account instead",
-      );
+      throw new UserHasOrdersError();
     }
   }
 
@@ -229,11 +216,7 @@ export class UsersService {
         .commit();
     } catch (error) {
       if (!this.users.isLastAdminRefusal(error)) throw error;
-      throw new ConflictError(
-        "last_active_admin",
-        "Last active admin",
-        "The last active admin cannot delete its own account; make another admin first",
-      );
+      throw new LastActiveAdminError();
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api } from "../../helpers/http";
+import { createAdmin, unique } from "../../helpers/factories";
+import { api, json } from "../../helpers/http";
 import { operationsOf, walkOpenApi } from "./openapi-walk";
 
 type Json = Record<string, unknown>;
@@ -49,6 +50,52 @@ describe("GET /api/v1/openapi.json", () => {
     const document = await fetchDocument();
     expect(operationsOf(document).length).toBeGreaterThanOrEqual(4);
     expect(walkOpenApi(document)).toEqual([]);
+  });
+});
+
+/** The documented example of `code` among an operation's `status` responses. */
+function documentedExample(
+  document: Json,
+  path: string,
+  method: string,
+  status: number,
+  code: string,
+) {
+  const operation = ((document.paths as Json)[path] as Json)[method] as Json;
+  const response = (operation.responses as Json)[status] as Json;
+  const media = (response.content as Json)["application/problem+json"] as Json;
+  return ((media.examples as Json)[code] as Json).value as Json;
+}
+
+describe("documented problem examples", () => {
+  // The examples come from the error classes the routes throw: their titles used to be the
+  // status's ("Conflict") while the API answered the class's ("Email taken").
+  it("carry the status, code and title the API answers with", async () => {
+    const document = await fetchDocument();
+    const email = `${unique("example")}@example.com`;
+    const body = { email, password: "correct-horse-battery", name: "Ada" };
+    await api("/api/v1/auth/register", { method: "POST", body });
+    const taken = await json(await api("/api/v1/auth/register", { method: "POST", body }));
+    const example = documentedExample(
+      document,
+      "/api/v1/auth/register",
+      "post",
+      409,
+      "email_taken",
+    );
+    expect(example).toMatchObject({ status: taken.status, code: taken.code, title: taken.title });
+    expect(taken.title).toBe("Email taken");
+
+    const admin = await createAdmin();
+    const self = await json(
+      await api(`/api/v1/users/${admin.id}`, { method: "DELETE", token: admin.token }),
+    );
+    const path = "/api/v1/users/{user_id}";
+    expect(documentedExample(document, path, "delete", 409, "cannot_delete_self")).toMatchObject({
+      status: self.status,
+      code: self.code,
+      title: self.title,
+    });
   });
 });
 

@@ -7,7 +7,7 @@ import type {
   OrdersRepository,
 } from "../../../src/domains/orders/orders.repository";
 import type { OrderMail } from "../../../src/domains/orders/orders.service";
-import { NotFoundError } from "../../../src/lib/errors";
+import { UserNotFoundError } from "../../../src/domains/users/users.errors";
 import type { PageRequest } from "../../../src/lib/pagination";
 import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
 
@@ -123,7 +123,7 @@ export class FakeUsers {
   readonly ids = new Set<string>();
 
   async getById(userId: string) {
-    if (!this.ids.has(userId)) throw new NotFoundError("user_not_found", "No user with this id");
+    if (!this.ids.has(userId)) throw new UserNotFoundError();
     return { id: userId };
   }
 }
