@@ -16,6 +16,7 @@ import { usersRoutes } from "./domains/users/users.routes";
 import type { AppEnv } from "./http/app-env";
 import { BOOKMARK_HEADER, d1Session } from "./http/d1-session";
 import { allowedMethods } from "./http/method-not-allowed";
+import { requestMetrics } from "./http/metrics";
 import { API_PREFIX } from "./http/openapi";
 import { errorResponse, internalProblem, problemResponse } from "./http/problem";
 import { requestId } from "./http/request-id";
@@ -85,7 +86,9 @@ const corsForSettings = cors({
 export function createApp(options: CreateAppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  // First, so the total in Server-Timing covers every other middleware.
+  // First, so a request's data point covers everything, and is written once c.res is final.
+  app.use(requestMetrics);
+  // Next, so the total in Server-Timing covers every other middleware.
   app.use(d1Session);
   app.use(requestId);
   app.use(requestLog);

@@ -10,6 +10,8 @@ export type Bindings = {
   REGISTER_IP_LIMITER: RateLimit;
   PASSWORD_CHANGE_LIMITER: RateLimit;
   ORDER_PLACE_LIMITER: RateLimit;
+  /** Workers Analytics Engine: one data point per request. Optional: without it, none. */
+  METRICS?: AnalyticsEngineDataset;
   ASSETS?: Fetcher;
   APP_ENV?: string;
   JWT_SECRET?: string;

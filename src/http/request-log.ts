@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
 import { jsonLogger } from "../lib/logger";
 import type { AppEnv } from "./app-env";
+import { routeTemplate } from "./route-template";
 
 /**
  * One JSON line per request. Only metadata: never bodies, headers, tokens or query
@@ -14,7 +14,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   jsonLogger.info("request", {
     request_id: c.var.requestId,
     method: c.req.method,
-    route: routePath(c, -1),
+    route: routeTemplate(c),
     status: c.res.status,
     duration_ms: Date.now() - started,
     colo: cf?.colo ?? null,
