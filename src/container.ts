@@ -6,6 +6,7 @@ import { D1RefreshTokensRepository, D1ResetTokensRepository } from "./domains/au
 import { AuthService } from "./domains/auth/auth.service";
 import { Authenticator } from "./domains/auth/authenticator";
 import { createPasswordHasher } from "./domains/auth/passwords";
+import { D1PrincipalsRepository } from "./domains/auth/principals.repository";
 import { SessionsService } from "./domains/auth/sessions.service";
 import { BUNDLED_MIGRATIONS } from "./domains/health/health.migrations";
 import { D1HealthRepository } from "./domains/health/health.repository";
@@ -95,7 +96,7 @@ export function buildServices(
   lazy(
     services,
     "users",
-    () => new UsersService(new D1UsersRepository(db, d1), unitOfWork, services.sessions, clock),
+    () => new UsersService(new D1UsersRepository(db), unitOfWork, services.sessions, clock),
   );
   lazy(
     services,
@@ -162,7 +163,7 @@ export function buildServices(
   lazy(
     services,
     "authenticator",
-    () => new Authenticator(services.accessTokens, services.users, d1),
+    () => new Authenticator(services.accessTokens, new D1PrincipalsRepository(db, d1), d1),
   );
 
   lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));

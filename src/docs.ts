@@ -42,7 +42,8 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "Access token from POST /api/v1/auth/login (15 minutes).",
+    description:
+      "Access token from POST /api/v1/auth/login (15 minutes). Refused with 401 `invalid_token` once expired, or from the request after its login (session) was revoked: logout, password reset or change, refresh token reuse, deactivation.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "oauth2Password", {
     type: "oauth2",

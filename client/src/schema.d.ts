@@ -116,7 +116,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the tokens
-         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.
+         * @description Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again. A login lasts at most 90 days, however often it is refreshed; after that refresh is 401 `invalid_refresh_token`.
          */
         post: operations["refreshTokens"];
         delete?: never;
@@ -136,7 +136,7 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.
+         * @description Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. The access tokens of that login are refused (401 `invalid_token`) from the next request on.
          */
         post: operations["logout"];
         delete?: never;
@@ -176,7 +176,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with a reset token
-         * @description Spends the token, sets the password and revokes every session of the account (log in again).
+         * @description Spends the token, sets the password and revokes every session of the account: their refresh tokens and access tokens are refused from the next request on (log in again).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -224,7 +224,7 @@ export interface paths {
         put?: never;
         /**
          * Change your password
-         * @description Needs the current password. Revokes the account's other sessions (logins): their refresh tokens stop working at once, their access tokens when they expire (at most 15 minutes); the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).
+         * @description Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens are refused (401 `invalid_token`) from the next request on; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).
          */
         post: operations["changeMyPassword"];
         delete?: never;
@@ -1566,7 +1566,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An access token (15 minutes) and a refresh token (30 days, single use) */
+            /** @description An access token (15 minutes) and a refresh token (30 days, single use, and never past 90 days after the login) */
             200: {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
@@ -1697,7 +1697,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An access token (15 minutes) and a refresh token (30 days, single use) */
+            /** @description An access token (15 minutes) and a refresh token (30 days, single use, and never past 90 days after the login) */
             200: {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];

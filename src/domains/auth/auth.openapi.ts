@@ -30,7 +30,8 @@ import {
 } from "./auth.schemas";
 
 const tokenPairResponse = {
-  description: "An access token (15 minutes) and a refresh token (30 days, single use)",
+  description:
+    "An access token (15 minutes) and a refresh token (30 days, single use, and never past 90 days after the login)",
   content: jsonContent(TokenPairSchema),
 };
 
@@ -139,7 +140,7 @@ export const refresh = defineRoute({
   operationId: "refreshTokens",
   summary: "Refresh the tokens",
   description:
-    "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again.",
+    "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again. A login lasts at most 90 days, however often it is refreshed; after that refresh is 401 `invalid_refresh_token`.",
   request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 200: tokenPairResponse },
   errors: [InvalidRefreshTokenError, RefreshTokenReusedError],
@@ -152,7 +153,7 @@ export const logout = defineRoute({
   operationId: "logout",
   summary: "Log out",
   description:
-    "Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. Access tokens already issued expire on their own within 15 minutes.",
+    "Revokes the refresh token's login (its whole family). Idempotent: an unknown or already revoked token also answers 204. The access tokens of that login are refused (401 `invalid_token`) from the next request on.",
   request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 204: { description: "Logged out" } },
 });
@@ -177,7 +178,7 @@ export const confirmPasswordReset = defineRoute({
   operationId: "confirmPasswordReset",
   summary: "Set a new password with a reset token",
   description:
-    "Spends the token, sets the password and revokes every session of the account (log in again).",
+    "Spends the token, sets the password and revokes every session of the account: their refresh tokens and access tokens are refused from the next request on (log in again).",
   request: { body: { content: jsonContent(PasswordResetConfirmSchema) } },
   responses: { 204: { description: "Password changed" } },
   errors: [InvalidResetTokenError],

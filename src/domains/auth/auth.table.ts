@@ -10,6 +10,8 @@ export const refreshTokens = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     familyId: text("family_id").notNull(),
+    /** When the family (the login) ends, however often it is refreshed: login + 90 days. */
+    familyExpiresAt: text("family_expires_at").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     expiresAt: text("expires_at").notNull(),
     usedAt: text("used_at"),

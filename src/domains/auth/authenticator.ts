@@ -1,5 +1,5 @@
 import { ForbiddenError, InvalidTokenError } from "../../lib/errors";
-import type { ActiveUser, UsersService } from "../users/users.service";
+import type { ActiveUser } from "../users/users.service";
 import type { Role, Tier } from "../users/users.values";
 import {
   type AccessTokenClaims,
@@ -7,6 +7,7 @@ import {
   InvalidAccessTokenError,
 } from "./access-tokens";
 import type { Principal } from "./auth.principal";
+import type { PrincipalRecord, PrincipalsRepository } from "./principals.repository";
 
 /** Sends the reads waiting for the request's next round trip now (the request's D1 session). */
 export type TripFlusher = { flush(): Promise<void> };
@@ -58,12 +59,26 @@ export class CheckedPrincipal implements Principal {
     this.requiredRole = role;
   }
 
-  /** Given the account (null: gone or deactivated); throws to refuse the request. */
-  accept(user: ActiveUser | null): void {
+  /**
+   * Given the account and the state of the token's session (null: no such account);
+   * throws to refuse the request.
+   */
+  accept(record: PrincipalRecord | null): void {
     this.checked = true;
-    if (!user) {
+    if (!record?.isActive) {
       throw new InvalidTokenError("The account behind this token is not active");
     }
+    if (!record.sessionLive) {
+      throw new InvalidTokenError(
+        "The session of this token has ended (logged out or revoked): log in again",
+      );
+    }
+    const user: ActiveUser = {
+      id: record.id,
+      email: record.email,
+      role: record.role,
+      tier: record.tier,
+    };
     if (this.adoptRole) this.role = user.role;
     if (this.requiredRole && user.role !== this.requiredRole) {
       throw new ForbiddenError(`This operation requires the ${this.requiredRole} role`);
@@ -79,14 +94,16 @@ export class CheckedPrincipal implements Principal {
 }
 
 /**
- * Turns a bearer token into the current principal. The user is re-read on every request
- * so deactivation and role changes take effect at once; the read shares the request's
- * first round trip to D1 (its result is checked before that trip's other results are used).
+ * Turns a bearer token into the current principal. The user and the token's session are
+ * re-read on every request, so deactivation, role changes and revoked sessions (logout,
+ * reset, reuse detection, a password change, deactivation) take effect from the next
+ * request on; that one query shares the request's first round trip to D1 (its result is
+ * checked before that trip's other results are used).
  */
 export class Authenticator {
   constructor(
     private readonly tokens: AccessTokens,
-    private readonly users: UsersService,
+    private readonly principals: PrincipalsRepository,
     private readonly trips: TripFlusher,
   ) {}
 
@@ -106,7 +123,7 @@ export class Authenticator {
       throw error;
     }
     const principal = new CheckedPrincipal(claims);
-    this.users.checkActiveWithNextRead(claims.sub, (user) => principal.accept(user));
+    this.principals.findWithNextRead(claims.sub, claims.sid, (record) => principal.accept(record));
     return principal;
   }
 

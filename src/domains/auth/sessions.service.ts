@@ -12,6 +12,8 @@ import type { RefreshTokenRecord, RefreshTokensRepository } from "./auth.reposit
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** A login's family ends this long after the login, however often it is refreshed. */
+export const SESSION_MAX_AGE_SECONDS = 90 * 24 * 60 * 60;
 
 /**
  * A refresh token just minted: the raw value for the client, its family (the session, which
@@ -35,7 +37,8 @@ export class SessionsService implements SessionRevoker {
 
   /** The first token of a new family (a login), to commit with the caller's other writes. */
   start(userId: string, at: Date): Promise<NewRefreshToken> {
-    return this.mint(userId, newId(), at);
+    const familyEnd = addSeconds(at, SESSION_MAX_AGE_SECONDS).toISOString();
+    return this.mint(userId, newId(), familyEnd, at);
   }
 
   /**
@@ -52,9 +55,14 @@ export class SessionsService implements SessionRevoker {
     const current = await this.tokens.findByHash(await hashOpaqueToken(rawToken));
     if (!current || current.revokedAt) throw new InvalidRefreshTokenError();
     if (current.usedAt) await this.detectedReuse(current, now);
-    if (current.expiresAt <= now.toISOString()) throw new InvalidRefreshTokenError();
+    // No token outlives its family (see mint); the family's end is checked as well for rows
+    // written before that rule existed.
+    const at = now.toISOString();
+    if (current.expiresAt <= at || current.familyExpiresAt <= at) {
+      throw new InvalidRefreshTokenError();
+    }
 
-    const next = await this.mint(current.userId, current.familyId, now);
+    const next = await this.mint(current.userId, current.familyId, current.familyExpiresAt, now);
     const extra = alongside?.(current.userId);
     const work = this.unitOfWork
       .begin()
@@ -110,14 +118,22 @@ export class SessionsService implements SessionRevoker {
     throw new RefreshTokenReusedError();
   }
 
-  private async mint(userId: string, familyId: string, at: Date): Promise<NewRefreshToken> {
+  /** A token lives 30 days, but never past its family's end (so `expiresAt` says it all). */
+  private async mint(
+    userId: string,
+    familyId: string,
+    familyExpiresAt: string,
+    at: Date,
+  ): Promise<NewRefreshToken> {
     const token = newOpaqueToken();
+    const ownExpiry = addSeconds(at, REFRESH_TOKEN_TTL_SECONDS).toISOString();
     const record: RefreshTokenRecord = {
       id: newId(),
       userId,
       familyId,
+      familyExpiresAt,
       tokenHash: await hashOpaqueToken(token),
-      expiresAt: addSeconds(at, REFRESH_TOKEN_TTL_SECONDS).toISOString(),
+      expiresAt: ownExpiry < familyExpiresAt ? ownExpiry : familyExpiresAt,
       usedAt: null,
       revokedAt: null,
       createdAt: at.toISOString(),

@@ -50,7 +50,7 @@ export const changePassword = defineRoute({
   operationId: "changeMyPassword",
   summary: "Change your password",
   description:
-    "Needs the current password. Revokes the account's other sessions (logins): their refresh tokens stop working at once, their access tokens when they expire (at most 15 minutes); the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).",
+    "Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens are refused (401 `invalid_token`) from the next request on; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).",
   auth: "user",
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },

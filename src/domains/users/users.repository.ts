@@ -1,11 +1,10 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
-import type { RideAlong } from "../../db/request-d1";
 import { containsText } from "../../db/text-search";
 import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
-import { type NewUserRow, type UserRow, users } from "./users.table";
+import { type NewUserRow, principalColumns, type UserRow, users } from "./users.table";
 import type { Role, Tier } from "./users.values";
 
 export type UserFilter = { role?: Role; tier?: Tier; isActive?: boolean; q?: string };
@@ -20,12 +19,9 @@ export type PrincipalRow = Pick<UserRow, "id" | "email" | "role" | "tier" | "isA
 export interface UsersRepository {
   findById(id: string): Promise<UserRow | null>;
   /**
-   * Reads the user in the request's next read round trip instead of one of its own.
-   * `accept` gets the row (null: no such user) before that trip's other results are
-   * used: throwing there fails them. One query, for the principal check of every request.
+   * What a principal check needs of the user, read inside a caller's write batch. (Every
+   * request's own check is the auth domain's: it reads the token's session too.)
    */
-  findWithNextRead(id: string, accept: (row: PrincipalRow | null) => void): void;
-  /** The same read, for a caller's write batch. */
   findInBatch(id: string): BatchRead<PrincipalRow | null>;
   /** `email` must already be normalised (lower-cased). */
   findByEmail(email: string): Promise<UserRow | null>;
@@ -50,50 +46,14 @@ export interface UsersRepository {
 const LAST_ADMIN = "last_active_admin";
 
 export class D1UsersRepository implements UsersRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly trips: RideAlong,
-  ) {}
-
-  private principalQuery(id: string) {
-    return this.db
-      .select({
-        id: users.id,
-        email: users.email,
-        role: users.role,
-        tier: users.tier,
-        isActive: users.isActive,
-      })
-      .from(users)
-      .where(eq(users.id, id))
-      .limit(1);
-  }
+  constructor(private readonly db: Database) {}
 
   findInBatch(id: string): BatchRead<PrincipalRow | null> {
+    const query = this.db.select(principalColumns).from(users).where(eq(users.id, id)).limit(1);
     return {
-      statement: asStatement(this.principalQuery(id)),
+      statement: asStatement(query),
       read: (result) => (result as PrincipalRow[])[0] ?? null,
     };
-  }
-
-  findWithNextRead(id: string, accept: (row: PrincipalRow | null) => void): void {
-    const query = this.principalQuery(id).toSQL();
-    this.trips.ride({
-      ...query,
-      // Raw D1 rows (column names, SQLite values), not Drizzle's mapping.
-      accept: ([row]) =>
-        accept(
-          row
-            ? {
-                id: String(row.id),
-                email: String(row.email),
-                role: row.role as Role,
-                tier: row.tier as Tier,
-                isActive: row.is_active === 1,
-              }
-            : null,
-        ),
-    });
   }
 
   async findById(id: string): Promise<UserRow | null> {

@@ -81,14 +81,6 @@ export class UsersService {
     return { statement, read: (result) => activeUser(read(result)) };
   }
 
-  /**
-   * The caller behind a token (null: gone or deactivated), given to `accept` with the request's next read
-   * (no round trip of its own). `accept` may throw to refuse that read's results.
-   */
-  checkActiveWithNextRead(userId: string, accept: (user: ActiveUser | null) => void): void {
-    this.users.findWithNextRead(userId, (row) => accept(activeUser(row)));
-  }
-
   async getById(userId: string): Promise<User> {
     const row = await this.users.findById(userId);
     if (!row) throw new UserNotFoundError();

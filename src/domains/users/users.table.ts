@@ -28,3 +28,15 @@ export const users = sqliteTable(
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
+
+/**
+ * What a principal check reads of an account, for every query that makes one (the auth
+ * domain's session check adds its own column to it).
+ */
+export const principalColumns = {
+  id: users.id,
+  email: users.email,
+  role: users.role,
+  tier: users.tier,
+  isActive: users.isActive,
+};

@@ -17,6 +17,7 @@ async function insertRefreshToken(userId: string, expiresAt: Date, usedAt: Date 
       id: newId(),
       userId,
       familyId: newId(),
+      familyExpiresAt: expiresAt.toISOString(),
       tokenHash: newId(),
       expiresAt: expiresAt.toISOString(),
       usedAt: usedAt?.toISOString() ?? null,

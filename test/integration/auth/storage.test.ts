@@ -25,6 +25,7 @@ async function storedRefreshToken(userId: string) {
         id,
         userId,
         familyId: newId(),
+        familyExpiresAt: IN_AN_HOUR(),
         tokenHash: `${id}-hash`,
         expiresAt: IN_AN_HOUR(),
         usedAt: null,

@@ -41,6 +41,19 @@ describe("round-trip budgets", () => {
     await expectTrips(1, 200, "/api/v1/users?limit=5", { token: admin.token });
   });
 
+  it("a logged-in token (sid): the same budgets, its session checked in the principal's query", async () => {
+    const customer = await createUser({ password: "correct-horse-battery" });
+    const session = await loginAs(customer);
+    const product = await createProduct({ stock: 10 });
+    await expectTrips(1, 200, "/api/v1/users/me", { token: session.access_token });
+    await expectTrips(1, 200, "/api/v1/orders", { token: session.access_token });
+    await expectTrips(2, 201, "/api/v1/orders", {
+      method: "POST",
+      token: session.access_token,
+      body: { items: [{ product_id: product.id, quantity: 1 }] },
+    });
+  });
+
   it("GET /orders and GET /orders/{id}: 1", async () => {
     const customer = await createCustomer();
     const product = await createProduct({ stock: 10 });

@@ -109,10 +109,6 @@ export class FakeUsersRepository implements UsersRepository, Transactional {
       read: (result: unknown) => result as UserRow | null,
     };
   }
-  /** No round trips to share here: answers at once. */
-  findWithNextRead(id: string, accept: (row: UserRow | null) => void) {
-    accept(this.rows.get(id) ?? null);
-  }
   async findByEmail(email: string) {
     return [...this.rows.values()].find((row) => row.email === email) ?? null;
   }

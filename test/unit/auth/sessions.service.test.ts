@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   REFRESH_TOKEN_TTL_SECONDS,
+  SESSION_MAX_AGE_SECONDS,
   SessionsService,
 } from "../../../src/domains/auth/sessions.service";
 import { UnauthenticatedError } from "../../../src/lib/errors";
@@ -40,6 +41,32 @@ describe("SessionsService", () => {
     expect(Date.parse(row?.expiresAt ?? "") - clock.now().getTime()).toBe(
       REFRESH_TOKEN_TTL_SECONDS * 1000,
     );
+  });
+
+  it("ends the family 90 days after the login, however often it is refreshed", async () => {
+    const { tokens, clock, sessions, login } = setup();
+    const loginAt = clock.now().getTime();
+    let token = await login();
+    // Refresh every 29 days: each token alone would live 30 days past its refresh.
+    for (let day = 29; day < 90; day += 29) {
+      clock.advanceSeconds(29 * 24 * 3600);
+      token = (await sessions.rotate(token)).token;
+    }
+    const latest = [...tokens.rows.values()].at(-1);
+    expect(Date.parse(latest?.expiresAt ?? "")).toBe(loginAt + SESSION_MAX_AGE_SECONDS * 1000);
+    expect(latest?.familyExpiresAt).toBe(latest?.expiresAt);
+    clock.advanceSeconds(SESSION_MAX_AGE_SECONDS - 87 * 24 * 3600);
+    expect(await codeOf(sessions.rotate(token))).toBe("invalid_refresh_token");
+  });
+
+  it("refuses a token whose family has ended even if the token itself has not", async () => {
+    const { tokens, clock, sessions, login } = setup();
+    const token = await login();
+    for (const row of tokens.rows.values()) {
+      row.familyExpiresAt = clock.now().toISOString();
+    }
+    clock.advanceSeconds(1);
+    expect(await codeOf(sessions.rotate(token))).toBe("invalid_refresh_token");
   });
 
   it("rotates: the successor stays in the family, the old token is spent atomically with it", async () => {

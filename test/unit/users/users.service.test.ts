@@ -36,28 +36,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return (error as AppError).code;
 }
 
-describe("UsersService.checkActiveWithNextRead", () => {
-  it("gives active users, and null for deactivated or unknown ones", async () => {
-    const { users, repo } = setup();
-    const check = (id: string) => {
-      let seen: unknown = "not called";
-      users.checkActiveWithNextRead(id, (user) => {
-        seen = user;
-      });
-      return seen;
-    };
-    expect(check("cust-1")).toEqual({
-      id: "cust-1",
-      email: "cust@example.com",
-      role: "customer",
-      tier: "standard",
-    });
-    repo.add({ id: "off", email: "off@example.com", isActive: false });
-    expect(check("off")).toBeNull();
-    expect(check("missing")).toBeNull();
-  });
-});
-
 describe("UsersService.adminUpdate", () => {
   it("changes role and tier and stamps updated_at", async () => {
     const { users, clock } = setup();
