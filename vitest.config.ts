@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             APP_ENV: "test",
             // 32+ bytes, base64url: the settings refuse anything weaker.
             JWT_SECRET: "dGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaC0wMTIzNDU2Nzg5",
+            // Seals the outbox's secrets (the suite's own key, not the development fallback).
+            OUTBOX_KEY: "dGVzdC1vdXRib3gta2V5LXRoYXQtaXMtbG9uZy1lbm91Z2gtMDEyMzQ1Njc4OQ",
             JWT_ISSUER: "http://localhost:8787",
             JWT_AUDIENCE: "edge-store-api",
             // The edge cache is off for the suite: tests that list, write and list again

@@ -1,5 +1,5 @@
 // npm run dev: from a fresh clone to the API on http://localhost:8787 in one command.
-// 1. creates .dev.vars with a random JWT_SECRET when it is missing
+// 1. creates .dev.vars with a random JWT_SECRET and OUTBOX_KEY when it is missing
 // 2. copies the docs UI bundle into public/docs/vendor/
 // 3. applies the local D1 migrations
 // 4. seeds the local D1 (each section only while its table is empty)
@@ -16,17 +16,19 @@ function ensureDevVars() {
   const file = path.join(root, ".dev.vars");
   if (existsSync(file)) return;
   const secret = randomBytes(48).toString("base64url");
+  const outboxKey = randomBytes(48).toString("base64url");
   writeFileSync(
     file,
     [
       "# Local secrets for wrangler dev, created by npm run dev. Never commit this file.",
       "# See .dev.vars.example for the other secrets you can set here.",
       `JWT_SECRET=${secret}`,
+      `OUTBOX_KEY=${outboxKey}`,
       "",
     ].join("\n"),
     { mode: 0o600 },
   );
-  console.log("dev: created .dev.vars with a random JWT_SECRET");
+  console.log("dev: created .dev.vars with a random JWT_SECRET and OUTBOX_KEY");
 }
 
 ensureDevVars();

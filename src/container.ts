@@ -27,7 +27,14 @@ import { systemClock } from "./lib/clock";
 import { MisconfiguredError } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
 import { bindingRateLimiter, type RateLimitName } from "./lib/rate-limit";
-import { type Bindings, loadSettings, passwordResetUrl, type Settings } from "./settings";
+import { TextSealer } from "./lib/sealed-text";
+import {
+  type Bindings,
+  loadSettings,
+  outboxKeys,
+  passwordResetUrl,
+  type Settings,
+} from "./settings";
 
 export type Services = {
   health: HealthService;
@@ -144,6 +151,7 @@ export function buildServices(
         services.mailer,
         clock,
         jsonLogger,
+        new TextSealer(outboxKeys(requireSettings(env))),
       ),
   );
   lazy(

@@ -16,6 +16,8 @@ export type Bindings = {
   APP_ENV?: string;
   JWT_SECRET?: string;
   JWT_SECRET_PREVIOUS?: string;
+  OUTBOX_KEY?: string;
+  OUTBOX_KEY_PREVIOUS?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   CORS_ORIGINS?: string;
@@ -29,10 +31,17 @@ export type Bindings = {
   CATALOG_CACHE_TTL_SECONDS?: string | number;
 };
 
+/**
+ * Seals the secrets in the mail outbox when OUTBOX_KEY is unset in development and test:
+ * local data is not worth protecting, and an existing `.dev.vars` keeps working.
+ */
+const DEVELOPMENT_OUTBOX_KEY = "development-outbox-key-never-use-it-outside-a-laptop-0";
+
 /** Values that are fine on a laptop and must never reach a deployed stage. */
 const KNOWN_DEV_SECRETS = new Set([
   "replace-with-at-least-32-random-bytes-base64url",
   "dev-secret-change-me-dev-secret-change-me",
+  DEVELOPMENT_OUTBOX_KEY,
 ]);
 
 const LOCAL_ENVS = new Set(["development", "test"]);
@@ -43,20 +52,27 @@ export function isLocalEnv(appEnv: string): boolean {
 }
 
 /**
- * An HS256 key with at least 256 bits of entropy (RFC 8725 §3.5): a base64 or base64url
- * value of 43+ characters (32+ bytes once decoded), as `openssl rand -base64 48` and
- * `npm run dev` make. A passphrase or a short hex string is refused.
+ * A key with at least 256 bits of entropy (RFC 8725 §3.5 for the HS256 key): a base64 or
+ * base64url value of 43+ characters (32+ bytes once decoded), as `openssl rand -base64 48`
+ * and `npm run dev` make. A passphrase or a short hex string is refused.
  */
-const JwtSecretSchema = z
+const RandomSecretSchema = z
   .string()
   .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "must be 32+ random bytes, base64 or base64url");
 
 const SettingsSchema = z
   .object({
     APP_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
-    JWT_SECRET: JwtSecretSchema,
+    JWT_SECRET: RandomSecretSchema,
     /** The key before the last rotation: its tokens stay valid until they expire. */
-    JWT_SECRET_PREVIOUS: JwtSecretSchema.optional(),
+    JWT_SECRET_PREVIOUS: RandomSecretSchema.optional(),
+    /**
+     * Seals the secrets in the mail outbox (AES-256-GCM, the key derived with HKDF). Required
+     * outside development and test; see `outboxKeys`.
+     */
+    OUTBOX_KEY: RandomSecretSchema.optional(),
+    /** The outbox key before the last rotation: rows it sealed still open. */
+    OUTBOX_KEY_PREVIOUS: RandomSecretSchema.optional(),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     CORS_ORIGINS: z
@@ -95,6 +111,13 @@ const SettingsSchema = z
     if (KNOWN_DEV_SECRETS.has(s.JWT_SECRET)) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is a development default" });
     }
+    if (!s.OUTBOX_KEY || KNOWN_DEV_SECRETS.has(s.OUTBOX_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OUTBOX_KEY"],
+        message: "a random key is required outside development",
+      });
+    }
     if (s.MAILER === "log") {
       ctx.addIssue({ code: "custom", path: ["MAILER"], message: "log mailer outside development" });
     }
@@ -116,6 +139,17 @@ export type Settings = z.infer<typeof SettingsSchema>;
  */
 export function passwordResetUrl(settings: Settings): string {
   return settings.PASSWORD_RESET_URL ?? new URL("/docs", settings.PUBLIC_BASE_URL).href;
+}
+
+/**
+ * The keys that seal the outbox's secrets: OUTBOX_KEY (and the previous one during a
+ * rotation). Only development and test may leave it unset (the settings refuse that
+ * elsewhere); they then use a fixed development key.
+ */
+export function outboxKeys(settings: Settings): { current: string; previous?: string } {
+  const current = settings.OUTBOX_KEY ?? DEVELOPMENT_OUTBOX_KEY;
+  const previous = settings.OUTBOX_KEY_PREVIOUS;
+  return previous ? { current, previous } : { current };
 }
 
 export type SettingsResult =

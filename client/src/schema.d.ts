@@ -486,7 +486,7 @@ export interface paths {
         put?: never;
         /**
          * Re-send a dead email (admin)
-         * @description Makes a dead outbox row pending again with a fresh delivery count and queues it (202). Only a dead row can be re-sent (409 `mail_not_dead`); a dead password reset lost its token when it died (409 `mail_not_retryable`: the user asks for a new one).
+         * @description Makes a dead outbox row pending again with a fresh delivery count and queues it (202). Only a dead row can be re-sent (409 `mail_not_dead`); a dead password reset is re-sent as stored (its token sealed, never shown); one queued before tokens were sealed lost its token when it died (409 `mail_not_retryable`: the user asks for a new one).
          */
         post: operations["retryMail"];
         delete?: never;

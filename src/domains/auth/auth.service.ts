@@ -147,7 +147,7 @@ export class AuthService {
 
     const now = this.deps.clock.now();
     const token = newOpaqueToken();
-    const message = this.deps.mail.compose("password_reset", user.email, {
+    const message = await this.deps.mail.compose("password_reset", user.email, {
       reset_url: resetLink(this.deps.resetUrl, token),
       token,
       expires_minutes: RESET_TOKEN_TTL_SECONDS / 60,

@@ -2,7 +2,7 @@ import type { Logger } from "../../lib/logger";
 import { newestFirstPage, type Page } from "../../lib/pagination";
 import { MailNotDeadError, MailNotFoundError, MailNotRetryableError } from "./mail.errors";
 import type { OutboxRecord, OutboxRepository } from "./mail.repository";
-import { holdsSecret } from "./mail.templates";
+import { holdsPlainSecret } from "./mail.templates";
 import type { OutboxStatus } from "./mail.values";
 
 export type BuryResult = "buried" | "missing" | "already_handled";
@@ -29,7 +29,7 @@ export class DeadLettersService {
     const buried = await this.outbox.markDead(
       row.id,
       `dead-lettered after ${deliveries} queue deliveries without a recorded error`,
-      { scrub: holdsSecret(row.template) },
+      { scrub: holdsPlainSecret(row.template, row.payload) },
     );
     if (!buried) return "already_handled";
     this.logger.error("mail dead-lettered", { outbox_id: row.id, template: row.template });
@@ -45,13 +45,14 @@ export class DeadLettersService {
 
   /**
    * Makes a dead row pending again with a fresh count; the caller dispatches it once it has
-   * answered. A row whose payload held a secret was scrubbed when it died: nothing to re-send.
+   * answered. A sealed payload is re-sent as it is stored (the consumer opens it); a secret
+   * stored in plaintext (rows queued before sealing) was scrubbed when it died: nothing to send.
    */
   async retry(id: string): Promise<OutboxRecord> {
     const row = await this.outbox.findById(id);
     if (!row) throw new MailNotFoundError();
     if (row.status !== "dead") throw new MailNotDeadError(row.status);
-    if (holdsSecret(row.template)) throw new MailNotRetryableError(row.template);
+    if (holdsPlainSecret(row.template, row.payload)) throw new MailNotRetryableError(row.template);
     if (!(await this.outbox.revive(row.id))) throw new MailNotDeadError("pending");
     this.logger.info("mail re-sent", { outbox_id: row.id, template: row.template });
     return { ...row, status: "pending", attempts: 0, enqueuedAt: null };

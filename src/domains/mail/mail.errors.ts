@@ -14,7 +14,10 @@ export class MailNotDeadError extends ConflictError {
   }
 }
 
-/** A dead email whose payload held a secret was scrubbed when it died: nothing to re-send. */
+/**
+ * A dead email whose secret was stored in plaintext (queued before payloads were sealed) was
+ * scrubbed when it died: nothing to re-send.
+ */
 export class MailNotRetryableError extends ConflictError {
   static override readonly code = "mail_not_retryable";
   constructor(template: string) {

@@ -2,9 +2,27 @@ import type { Statement } from "../../db/unit-of-work";
 import { addSeconds, type Clock } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
+import { isSealed, type TextSealer } from "../../lib/sealed-text";
 import type { OutboxRepository } from "./mail.repository";
-import { holdsSecret, renderStored, type TemplateData, type TemplateName } from "./mail.templates";
+import {
+  holdsPlainSecret,
+  holdsSecret,
+  renderStored,
+  type TemplateData,
+  type TemplateName,
+} from "./mail.templates";
 import type { Mailer } from "./mailers";
+
+/** Seals the payloads that hold a secret before they reach D1, and opens them to deliver. */
+export type PayloadSealer = Pick<TextSealer, "seal" | "open">;
+
+/**
+ * What a sealed payload is bound to (authenticated with it): its own row. A payload copied
+ * into another row, or under another template, does not open.
+ */
+function sealContext(row: { id: string; template: string }): string {
+  return `mail_outbox:${row.id}:${row.template}`;
+}
 
 /** The body of a mail queue message: just the outbox row to deliver. */
 export type MailJob = { outbox_id: string };
@@ -59,6 +77,10 @@ function describe(error: unknown): string {
  * Transactional outbox. `compose` gives the insert to commit in the same batch as the change
  * that causes the email; `dispatch` hands committed rows to the mail queue after the
  * response; the queue consumer calls `deliver`; the cron calls `requeueStranded`.
+ *
+ * A template that holds a secret (a reset token) has its payload sealed here, in `compose`,
+ * so its plaintext never reaches D1, and opened only in `deliver`, the queue consumer's
+ * step: no caller seals anything itself.
  */
 export class MailService {
   constructor(
@@ -67,19 +89,24 @@ export class MailService {
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly sealer: PayloadSealer,
   ) {}
 
-  compose<T extends TemplateName>(
+  async compose<T extends TemplateName>(
     template: T,
     to: string,
     data: TemplateData<T>,
-  ): { id: string; statement: Statement } {
+  ): Promise<{ id: string; statement: Statement }> {
     const id = newId();
+    const json = JSON.stringify(data);
+    const payload = holdsSecret(template)
+      ? await this.sealer.seal(json, sealContext({ id, template }))
+      : json;
     const statement = this.outbox.insert({
       id,
       template,
       recipient: to,
-      payload: JSON.stringify(data),
+      payload,
       createdAt: this.clock.now().toISOString(),
     });
     return { id, statement };
@@ -102,11 +129,15 @@ export class MailService {
 
     let rendered: ReturnType<typeof renderStored>;
     try {
-      rendered = renderStored(row.template, row.payload);
+      const payload = isSealed(row.payload)
+        ? await this.sealer.open(row.payload, sealContext(row))
+        : row.payload;
+      rendered = renderStored(row.template, payload);
     } catch (error) {
-      // Retrying cannot fix a row that does not render: give it up at once.
+      // Retrying cannot fix a row that does not render (or open): give it up at once. A
+      // sealed one is kept, so once its key is configured again an operator can re-send it.
       await this.outbox.recordFailure(row.id, describe(error), {
-        scrub: holdsSecret(row.template),
+        scrub: holdsPlainSecret(row.template, row.payload),
       });
       this.logger.error("mail rejected", { outbox_id: row.id, template: row.template });
       return { status: "rejected" };
@@ -121,7 +152,7 @@ export class MailService {
       await this.outbox.recordFailure(
         row.id,
         describe(error),
-        dead && { scrub: holdsSecret(row.template) },
+        dead && { scrub: holdsPlainSecret(row.template, row.payload) },
       );
       this.logger[dead ? "error" : "warn"](dead ? "mail undeliverable" : "mail delivery failed", {
         outbox_id: row.id,

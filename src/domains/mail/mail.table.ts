@@ -12,7 +12,10 @@ export const outbox = sqliteTable(
     id: text("id").primaryKey(),
     template: text("template").notNull(),
     recipient: text("recipient").notNull(),
-    /** JSON with the template's data (never a password; a reset token only until sent). */
+    /**
+     * JSON with the template's data, sealed (AES-GCM, `sealed.v1.…`) when it holds a secret;
+     * scrubbed to `{}` once sent. Never a password.
+     */
     payload: text("payload").notNull(),
     status: text("status", { enum: OUTBOX_STATUSES }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatMoney } from "../../lib/money";
+import { isSealed } from "../../lib/sealed-text";
 
 export type RenderedMail = { subject: string; text: string };
 
@@ -7,8 +8,8 @@ type TemplateDefinition<S extends z.ZodType> = {
   data: S;
   render: (data: z.infer<S>) => RenderedMail;
   /**
-   * Its data holds a secret (a live token): the row's payload is scrubbed once it is sent or
-   * given up, so a dead one cannot be re-sent (the user asks again instead).
+   * Its data holds a secret (a live token): the payload is sealed (encrypted) before it
+   * reaches D1, opened only to deliver it, and scrubbed once it is sent.
    */
   holdsSecret?: boolean;
 };
@@ -20,7 +21,8 @@ function defineTemplate<S extends z.ZodType>(definition: TemplateDefinition<S>) 
 /**
  * Every email the app sends: the data its outbox row stores (validated again at delivery,
  * since rows outlive deployments) and how it renders. To add one, add an entry here and
- * queue it with `MailService.compose("<name>", to, data)`.
+ * queue it with `await MailService.compose("<name>", to, data)` (set `holdsSecret` when its
+ * data holds a secret: the payload is then sealed before it reaches D1).
  */
 export const mailTemplates = {
   password_reset: defineTemplate({
@@ -103,6 +105,14 @@ export function renderStored(template: string, payload: string): RenderedMail {
     z.ZodType<unknown>
   >;
   return entry.render(entry.data.parse(JSON.parse(payload)));
+}
+
+/**
+ * A stored payload whose secret is readable: queued before payloads were sealed. Such a row
+ * is scrubbed when given up (it cannot be re-sent); a sealed one keeps its ciphertext.
+ */
+export function holdsPlainSecret(template: string, payload: string): boolean {
+  return holdsSecret(template) && !isSealed(payload);
 }
 
 /** Whether a stored row's template keeps a secret in its payload (unknown ones: assume so). */

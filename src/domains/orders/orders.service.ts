@@ -141,7 +141,7 @@ export class OrdersService {
       updatedAt: now,
     };
     const order: Order = { ...record, items };
-    const mail = this.confirmation(customer.email, order);
+    const mail = await this.confirmation(customer.email, order);
     const { products, orders, unitOfWork } = this.deps;
     const maxOpen = customer.role === "admin" ? undefined : MAX_OPEN_ORDERS;
     // The caller's statements first: when they abort the batch (a concurrent request took

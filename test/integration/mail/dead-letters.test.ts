@@ -84,7 +84,7 @@ describe("the dead-letter queue's consumer (the Worker's queue handler)", () => 
     });
   });
 
-  it("records why when no delivery left an error, and scrubs a reset token", async () => {
+  it("records why when no delivery left an error, and scrubs a reset token stored in plaintext", async () => {
     const id = await outboxRow("password_reset");
     await deadLetter([id], 3);
     const dead = await row(id);

@@ -10,7 +10,14 @@ import { SessionsService } from "../../../src/domains/auth/sessions.service";
 import { MailService } from "../../../src/domains/mail/mail.service";
 import { UsersService } from "../../../src/domains/users/users.service";
 import { AppError } from "../../../src/lib/errors";
-import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger } from "../mail/fakes";
+import {
+  FakeMailQueue,
+  FakeOutbox,
+  RecordingMailer,
+  silentLogger,
+  storedData,
+  testSealer,
+} from "../mail/fakes";
 import {
   FakeClock,
   FakeHasher,
@@ -46,6 +53,7 @@ function setup(limits: LimitOverrides = {}) {
     new RecordingMailer(),
     clock,
     silentLogger,
+    testSealer,
   );
   const limiters = {
     loginEmail: new FakeLimiter(limits.loginEmail),
@@ -230,8 +238,7 @@ describe("AuthService.refresh", () => {
 describe("AuthService password reset", () => {
   async function requestToken(ctx: ReturnType<typeof setup>) {
     const { mail } = await ctx.auth.requestPasswordReset("Ada@Example.com");
-    const row = ctx.outbox.rows.get(mail[0] ?? "");
-    return JSON.parse(row?.payload ?? "{}").token as string;
+    return (await storedData(ctx.outbox.rows.get(mail[0] ?? ""))).token as string;
   }
 
   it("stores a hashed 30-minute token and its email in one batch", async () => {
@@ -240,7 +247,11 @@ describe("AuthService password reset", () => {
     expect(mail).toHaveLength(1);
     expect(ctx.uow.commits.at(-1)).toEqual(["password_reset_tokens.insert", "mail_outbox.insert"]);
     const [token] = [...ctx.resetTokens.rows.values()];
-    const payload = JSON.parse(ctx.outbox.rows.get(mail[0] ?? "")?.payload ?? "{}");
+    const row = ctx.outbox.rows.get(mail[0] ?? "");
+    const payload = (await storedData(row)) as { token: string; reset_url: string };
+    // Sealed before it reaches the outbox: the stored row shows no token.
+    expect(row?.payload).toMatch(/^sealed\.v1\./);
+    expect(row?.payload).not.toContain(payload.token);
     expect(token?.tokenHash).toBe(await hashOpaqueToken(payload.token));
     // The token rides in the fragment, which browsers never send to a server.
     expect(payload.reset_url).toBe(`https://shop.test/reset-password#token=${payload.token}`);

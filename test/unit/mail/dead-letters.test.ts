@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DeadLettersService } from "../../../src/domains/mail/mail.dead-letters";
 import { MAX_DELIVERIES, MailService } from "../../../src/domains/mail/mail.service";
 import { FakeClock } from "../auth/fakes";
-import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger } from "./fakes";
+import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger, testSealer } from "./fakes";
 
 const ORDER_DATA = JSON.stringify({
   order_id: "o-1",
@@ -111,6 +111,7 @@ describe("MailService on the last delivery", () => {
       mailer,
       new FakeClock(),
       silentLogger,
+      testSealer,
     );
     outbox.add({
       id: "o",

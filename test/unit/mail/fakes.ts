@@ -10,6 +10,7 @@ import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service"
 import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
 import type { Logger } from "../../../src/lib/logger";
 import type { PageRequest } from "../../../src/lib/pagination";
+import { TextSealer } from "../../../src/lib/sealed-text";
 import { labelledStatement } from "../auth/fakes";
 
 export class FakeOutbox implements OutboxRepository {
@@ -124,3 +125,17 @@ export class RecordingMailer implements Mailer {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** Seals outbox payloads as the app does, with a key of the unit tests' own. */
+export const testSealer = new TextSealer({
+  current: "dW5pdC1vdXRib3gta2V5LTAxMjM0NTY3ODktYWJjZGVmZ2hpamts",
+});
+
+/** A stored row's data as the consumer reads it: opened when it was sealed. */
+export async function storedData(row: OutboxRecord | undefined): Promise<Record<string, unknown>> {
+  if (!row) throw new Error("no such outbox row");
+  const text = row.payload.startsWith("sealed.")
+    ? await testSealer.open(row.payload, `mail_outbox:${row.id}:${row.template}`)
+    : row.payload;
+  return JSON.parse(text) as Record<string, unknown>;
+}

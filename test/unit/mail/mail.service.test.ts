@@ -5,8 +5,23 @@ import {
   retryDelaySeconds,
 } from "../../../src/domains/mail/mail.service";
 import { FakeClock, FakeUnitOfWork } from "../auth/fakes";
-import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger } from "./fakes";
+import {
+  FakeMailQueue,
+  FakeOutbox,
+  RecordingMailer,
+  silentLogger,
+  storedData,
+  testSealer,
+} from "./fakes";
 
+const ORDER = {
+  order_id: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
+  currency: "USD",
+  subtotal_cents: 500,
+  discount_cents: 0,
+  total_cents: 500,
+  items: [{ sku: "MUG", name: "Mug", quantity: 1, unit_price_cents: 500, line_total_cents: 500 }],
+};
 const DATA = {
   reset_url: "https://shop.test/reset-password#token=abc",
   token: "abc",
@@ -18,9 +33,9 @@ function setup() {
   const queue = new FakeMailQueue();
   const mailer = new RecordingMailer();
   const clock = new FakeClock();
-  const mail = new MailService(outbox, queue, mailer, clock, silentLogger);
+  const mail = new MailService(outbox, queue, mailer, clock, silentLogger, testSealer);
   async function composed() {
-    const message = mail.compose("password_reset", "ada@example.com", DATA);
+    const message = await mail.compose("password_reset", "ada@example.com", DATA);
     await new FakeUnitOfWork().begin().add(message.statement).commit();
     return message.id;
   }
@@ -30,7 +45,7 @@ function setup() {
 describe("MailService", () => {
   it("composes an outbox row only when the caller commits it", async () => {
     const { outbox, mail } = setup();
-    const message = mail.compose("password_reset", "ada@example.com", DATA);
+    const message = await mail.compose("password_reset", "ada@example.com", DATA);
     expect(outbox.rows.size).toBe(0);
     await new FakeUnitOfWork().begin().add(message.statement).commit();
     expect(outbox.rows.get(message.id)).toMatchObject({
@@ -38,6 +53,19 @@ describe("MailService", () => {
       recipient: "ada@example.com",
       status: "pending",
     });
+  });
+
+  it("seals the data of a template that holds a secret; other data stays JSON", async () => {
+    const { outbox, mail, composed } = setup();
+    const id = await composed();
+    const row = outbox.rows.get(id);
+    expect(row?.payload).toMatch(/^sealed\.v1\./);
+    expect(row?.payload).not.toContain(DATA.token);
+    expect(row?.payload).not.toContain("shop.test");
+    expect(await storedData(row)).toEqual(DATA);
+    const order = await mail.compose("order_confirmation", "ada@example.com", ORDER);
+    await new FakeUnitOfWork().begin().add(order.statement).commit();
+    expect(JSON.parse(outbox.rows.get(order.id)?.payload ?? "")).toEqual(ORDER);
   });
 
   it("dispatches committed rows to the queue and marks them enqueued", async () => {
@@ -89,9 +117,56 @@ describe("MailService", () => {
     const row = outbox.rows.get(id);
     if (row) row.attempts = MAX_DELIVERIES - 1;
     // The queue's count restarted (the cron re-enqueued it); the row's count did not.
+    const sealed = row?.payload;
     expect(await mail.deliver(id, 1)).toMatchObject({ status: "failed", dead: true });
-    expect(outbox.rows.get(id)).toMatchObject({ status: "dead", payload: "{}" });
+    // Sealed, so kept: an operator can re-send it (POST /admin/mail/{id}/retry).
+    expect(outbox.rows.get(id)).toMatchObject({ status: "dead", payload: sealed });
     expect(await mail.deliver(id, 2)).toEqual({ status: "skipped", reason: "already_handled" });
+  });
+
+  it("scrubs a secret stored in plaintext (queued before sealing) when giving it up", async () => {
+    const { outbox, mailer, mail } = setup();
+    outbox.add({
+      id: "legacy",
+      template: "password_reset",
+      recipient: "ada@example.com",
+      payload: JSON.stringify(DATA),
+      createdAt: "2026-11-21T09:00:00.000Z",
+      attempts: MAX_DELIVERIES - 1,
+    });
+    mailer.failWith = new Error("down");
+    expect(await mail.deliver("legacy", MAX_DELIVERIES)).toMatchObject({ dead: true });
+    expect(outbox.rows.get("legacy")).toMatchObject({ status: "dead", payload: "{}" });
+  });
+
+  it("still delivers a plaintext row queued before sealing", async () => {
+    const { outbox, mailer, mail } = setup();
+    outbox.add({
+      id: "legacy",
+      template: "password_reset",
+      recipient: "ada@example.com",
+      payload: JSON.stringify(DATA),
+      createdAt: "2026-11-21T09:00:00.000Z",
+    });
+    expect(await mail.deliver("legacy", 1)).toEqual({ status: "sent" });
+    expect(mailer.sent[0]?.text).toContain(DATA.reset_url);
+  });
+
+  it("rejects at once a sealed row that does not open (another row's data), keeping it", async () => {
+    const { outbox, mailer, mail, composed } = setup();
+    const id = await composed();
+    const stolen = outbox.rows.get(id)?.payload ?? "";
+    outbox.add({
+      id: "other",
+      template: "password_reset",
+      recipient: "eve@example.com",
+      payload: stolen,
+      createdAt: "2026-11-21T09:00:00.000Z",
+    });
+    expect(await mail.deliver("other", 1)).toEqual({ status: "rejected" });
+    expect(outbox.rows.get("other")).toMatchObject({ status: "dead", payload: stolen });
+    expect(outbox.rows.get("other")?.lastError).toMatch(/^SealedTextError/);
+    expect(mailer.sent).toEqual([]);
   });
 
   it("rejects at once a row that cannot render", async () => {

@@ -104,7 +104,7 @@ export class FakeOutbox implements OrderMail, Transactional {
   readonly rows = new Map<string, SentMail>();
   private sequence = 0;
 
-  compose: OrderMail["compose"] = (template, to, data) => {
+  compose: OrderMail["compose"] = async (template, to, data) => {
     this.sequence += 1;
     const id = `mail-${this.sequence}`;
     const statement = fakeStatement(() => {

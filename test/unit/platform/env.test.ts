@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Bindings, loadSettings, passwordResetUrl } from "../../../src/settings";
+import { type Bindings, loadSettings, outboxKeys, passwordResetUrl } from "../../../src/settings";
 
 const SECRET = "dW5pdC1zZWNyZXQtMDEyMzQ1Njc4OS1hYmNkZWZnaGlqa2xtbm9w";
+const OUTBOX_KEY = "dW5pdC1vdXRib3gtMDEyMzQ1Njc4OS1hYmNkZWZnaGlqa2xtbm9w";
 
 /** Only the variables matter to settings; bindings are irrelevant here. */
 function vars(values: Partial<Bindings>): Bindings {
@@ -20,6 +21,7 @@ const productionVars = (values: Partial<Bindings> = {}) =>
     MAIL_API_URL: "https://mail.example.com/send",
     MAIL_API_KEY: "key-123",
     PASSWORD_RESET_URL: "https://shop.example.com/reset-password",
+    OUTBOX_KEY,
     ...values,
   });
 
@@ -83,6 +85,29 @@ describe("loadSettings", () => {
     expect(invalidNames(productionVars())).toEqual([]);
   });
 
+  it("seals the outbox with OUTBOX_KEY (and the previous one during a rotation)", () => {
+    const deployed = loadSettings(productionVars({ OUTBOX_KEY_PREVIOUS: SECRET }));
+    expect(deployed.ok && outboxKeys(deployed.settings)).toEqual({
+      current: OUTBOX_KEY,
+      previous: SECRET,
+    });
+  });
+
+  it("gives development and test a working outbox key when OUTBOX_KEY is unset", () => {
+    for (const APP_ENV of ["development", "test"]) {
+      const local = loadSettings(vars({ APP_ENV }));
+      const keys = local.ok ? outboxKeys(local.settings) : undefined;
+      expect(keys?.current).toMatch(/^[A-Za-z0-9-]{43,}$/);
+      expect(keys).not.toHaveProperty("previous");
+    }
+  });
+
+  it("refuses the development outbox key outside development and test", () => {
+    const local = loadSettings(vars({}));
+    const developmentKey = local.ok ? outboxKeys(local.settings).current : "";
+    expect(invalidNames(productionVars({ OUTBOX_KEY: developmentKey }))).toEqual(["OUTBOX_KEY"]);
+  });
+
   it.each([
     ["JWT_SECRET missing", vars({ JWT_SECRET: undefined }), ["JWT_SECRET"]],
     ["JWT_SECRET under 32 characters", vars({ JWT_SECRET: "x".repeat(31) }), ["JWT_SECRET"]],
@@ -100,6 +125,13 @@ describe("loadSettings", () => {
       "a weak JWT_SECRET_PREVIOUS",
       vars({ JWT_SECRET_PREVIOUS: "old-password" }),
       ["JWT_SECRET_PREVIOUS"],
+    ],
+    ["no OUTBOX_KEY in production", productionVars({ OUTBOX_KEY: undefined }), ["OUTBOX_KEY"]],
+    ["a weak OUTBOX_KEY", vars({ OUTBOX_KEY: "outbox-password" }), ["OUTBOX_KEY"]],
+    [
+      "a weak OUTBOX_KEY_PREVIOUS",
+      productionVars({ OUTBOX_KEY_PREVIOUS: "A".repeat(42) }),
+      ["OUTBOX_KEY_PREVIOUS"],
     ],
     ["JWT_ISSUER empty", vars({ JWT_ISSUER: "" }), ["JWT_ISSUER"]],
     ["JWT_AUDIENCE missing", vars({ JWT_AUDIENCE: undefined }), ["JWT_AUDIENCE"]],
