@@ -44,9 +44,12 @@ const KNOWN_DEV_SECRETS = new Set([
   DEVELOPMENT_OUTBOX_KEY,
 ]);
 
-const LOCAL_ENVS = new Set(["development", "test"]);
+const APP_ENVS = ["development", "test", "staging", "production"] as const;
+type AppEnvName = (typeof APP_ENVS)[number];
 
 /** Development and test run on a laptop or in CI; every other stage is deployed. */
+const LOCAL_ENVS: ReadonlySet<string> = new Set<AppEnvName>(["development", "test"]);
+
 export function isLocalEnv(appEnv: string): boolean {
   return LOCAL_ENVS.has(appEnv);
 }
@@ -62,7 +65,7 @@ const RandomSecretSchema = z
 
 const SettingsSchema = z
   .object({
-    APP_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
+    APP_ENV: z.enum(APP_ENVS).default("development"),
     JWT_SECRET: RandomSecretSchema,
     /** The key before the last rotation: its tokens stay valid until they expire. */
     JWT_SECRET_PREVIOUS: RandomSecretSchema.optional(),

@@ -6,18 +6,30 @@ import { v7 as uuidv7 } from "uuid";
 import { root, sqlValue } from "./local-d1.mjs";
 
 /** @typedef {import("../../src/domains/auth/passwords.ts").PasswordOptions} PasswordOptions */
+/** @typedef {import("../../src/domains/users/users.values.ts").Role} Role */
+/** @typedef {import("../../src/domains/users/users.values.ts").Tier} Tier */
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
-
-/** @returns {Promise<typeof import("../../src/domains/auth/passwords.ts")>} */
-async function passwords() {
+function requireTypeScript() {
   if (!process.features.typescript) {
     throw new Error(
       "This script imports TypeScript: use Node >= 22.18, or run it with --experimental-strip-types",
     );
   }
+}
+
+/** @returns {Promise<typeof import("../../src/domains/auth/passwords.ts")>} */
+async function passwords() {
+  requireTypeScript();
   return import("../../src/domains/auth/passwords.ts");
+}
+
+/**
+ * The users domain's bounds, the same the API validates with.
+ * @returns {Promise<typeof import("../../src/domains/users/users.values.ts")>}
+ */
+async function userValues() {
+  requireTypeScript();
+  return import("../../src/domains/users/users.values.ts");
 }
 
 /**
@@ -41,8 +53,9 @@ export function pepperFor(target) {
  * @param {string} email
  * @param {string} password
  */
-export function validateCredentials(email, password) {
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+async function validateCredentials(email, password) {
+  const { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN } = await userValues();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > EMAIL_MAX) {
     throw new Error(`not a valid email: ${email}`);
   }
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
@@ -53,12 +66,12 @@ export function validateCredentials(email, password) {
 /**
  * SQL that creates the user, or, when the email exists, sets its password, role and name,
  * reactivates it and revokes its sessions (a password change always does).
- * @param {{ email: string, password: string, name: string, role: "admin" | "customer",
- *   tier?: "standard" | "premium", pepper?: string | undefined, createdAt?: Date }} user
+ * @param {{ email: string, password: string, name: string, role: Role, tier?: Tier,
+ *   pepper?: string | undefined, createdAt?: Date }} user
  * @returns {Promise<string>}
  */
 export async function upsertUserSql(user) {
-  validateCredentials(user.email, user.password);
+  await validateCredentials(user.email, user.password);
   const { hashPassword } = await passwords();
   const email = user.email.trim().toLowerCase();
   const createdAt = user.createdAt ?? new Date();

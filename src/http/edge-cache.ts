@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { loadSettings } from "../settings";
-import type { AppEnv } from "./app-env";
+import { type AppEnv, CACHE_STATUSES } from "./app-env";
 import { BOOKMARK_HEADER } from "./d1-session";
 import { matchesIfNoneMatch } from "./http-cache";
 
@@ -13,7 +13,7 @@ import { matchesIfNoneMatch } from "./http-cache";
 const STORED_HEADERS = ["Content-Type", "ETag", "Link", "Last-Modified", "Cache-Control"];
 
 /** The `X-Cache` response header, as documented on the cached routes. */
-export const xCacheHeader = z.enum(["HIT", "MISS", "BYPASS"]).openapi({
+export const xCacheHeader = z.enum(CACHE_STATUSES).openapi({
   description:
     "`HIT`: answered from this data center's edge cache (no database round trip); `MISS`: read from D1 and stored; `BYPASS`: not cached (credentials, a bookmark, or the cache turned off)",
   example: "HIT",

@@ -1,6 +1,6 @@
 import { base64url, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { newId } from "../../lib/ids";
-import type { Role } from "../users/users.values";
+import { isRole, type Role } from "../users/users.values";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALGORITHM = "HS256";
@@ -82,7 +82,7 @@ export class AccessTokens {
         requiredClaims: ["sub", "exp", "iat", "jti"],
       });
       const { role, sid } = payload;
-      if (typeof payload.sub !== "string" || (role !== "customer" && role !== "admin")) {
+      if (typeof payload.sub !== "string" || !isRole(role)) {
         throw new InvalidAccessTokenError("claims");
       }
       // Not required, for the tokens signed before `sid` existed (see AccessTokenClaims); only

@@ -1,11 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import {
-  EMAIL_MAX,
-  EmailSchema,
-  NameSchema,
-  NewPasswordSchema,
-  PASSWORD_MAX,
-} from "../users/users.schemas";
+import { EmailSchema, NameSchema, NewPasswordSchema } from "../users/users.schemas";
+import { EMAIL_MAX, PASSWORD_MAX } from "../users/users.values";
 import type { TokenPair } from "./auth.service";
 
 const LoginPasswordSchema = z

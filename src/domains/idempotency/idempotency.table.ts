@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { oneOf } from "../../db/checks";
+
+export const IDEMPOTENCY_STATES = ["in_flight", "completed"] as const;
 
 /**
  * Idempotency-Key records (IETF httpapi-idempotency-key draft): a request's response, stored
@@ -13,7 +15,7 @@ export const idempotencyKeys = sqliteTable(
     key: text("key").notNull(),
     /** SHA-256 of method, path and body: another body under the same key is refused. */
     fingerprint: text("fingerprint").notNull(),
-    state: text("state", { enum: ["in_flight", "completed"] }).notNull(),
+    state: text("state", { enum: IDEMPOTENCY_STATES }).notNull(),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
     /** Headers worth replaying, such as Location, as JSON. */
@@ -24,6 +26,6 @@ export const idempotencyKeys = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.key] }),
     index("idempotency_keys_expires_idx").on(t.expiresAt),
-    check("idempotency_keys_state_check", sql`${t.state} IN ('in_flight', 'completed')`),
+    check("idempotency_keys_state_check", oneOf(t.state, IDEMPOTENCY_STATES)),
   ],
 );

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { oneOf } from "../../db/checks";
 import { OUTBOX_STATUSES } from "./mail.values";
 
 /**
@@ -26,6 +26,6 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index("mail_outbox_status_created_idx").on(t.status, t.createdAt),
-    check("mail_outbox_status_check", sql`${t.status} IN ('pending', 'sent', 'dead')`),
+    check("mail_outbox_status_check", oneOf(t.status, OUTBOX_STATUSES)),
   ],
 );

@@ -4,10 +4,10 @@ import { isConstraintError } from "../../db/constraint-errors";
 import { asStatement, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
 import type { OrderLine } from "./orders.pricing";
-import { orderItems, orders } from "./orders.table";
+import { ORDERS_STATUS_CHECK, orderItems, orders } from "./orders.table";
+import type { OrderStatus } from "./orders.values";
 
 export type OrderRecord = typeof orders.$inferSelect;
-export type OrderStatus = OrderRecord["status"];
 export type OrderWithLines = OrderRecord & { items: OrderLine[] };
 export type OrderFilter = { userId?: string | undefined; status?: OrderStatus | undefined };
 
@@ -134,12 +134,12 @@ export class D1OrdersRepository implements OrdersRepository {
   }
 
   isRefusedTransition(error: unknown): boolean {
-    return isConstraintError(error, "check", "orders_status_check");
+    return isConstraintError(error, "check", ORDERS_STATUS_CHECK);
   }
 
   /** Only the placement's insert writes a computed status, so this CHECK failure is the cap. */
   isOverOpenOrders(error: unknown): boolean {
-    return isConstraintError(error, "check", "orders_status_check");
+    return isConstraintError(error, "check", ORDERS_STATUS_CHECK);
   }
 
   isMissingProduct(error: unknown): boolean {

@@ -2,12 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { idInput } from "../../lib/ids";
 import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
 import { duplicateProductErrors, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "./orders.pricing";
+import { ORDER_STATUSES } from "./orders.values";
 
 const ORDER_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
 const USER_ID = "0190b5c2-6f00-7aa1-8c3d-1e2f3a4b5c6d";
 const PRODUCT_ID = "0190b5c2-5e11-7bb2-9d4e-2f3a4b5c6d7e";
-
-export const ORDER_STATUSES = ["placed", "cancelled", "fulfilled"] as const;
 
 const cents = (example: number, description: string) =>
   z.number().int().min(0).openapi({ example, description });

@@ -16,7 +16,8 @@ import {
   TooManyOpenOrdersError,
 } from "./orders.errors";
 import { assertValidLines, type OrderLine, priceOrder } from "./orders.pricing";
-import type { OrderRecord, OrderStatus, OrdersRepository } from "./orders.repository";
+import type { OrderRecord, OrdersRepository } from "./orders.repository";
+import type { OrderStatus } from "./orders.values";
 
 export type Order = OrderRecord & { items: OrderLine[] };
 export type OrderLineInput = { productId: string; quantity: number };

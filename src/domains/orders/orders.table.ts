@@ -1,7 +1,12 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { oneOf } from "../../db/checks";
 import { products } from "../products/products.table";
 import { users } from "../users/users.table";
+import { ORDER_STATUSES } from "./orders.values";
+
+/** The CHECK that refuses a transition from a state the order has left (see the repository). */
+export const ORDERS_STATUS_CHECK = "orders_status_check";
 
 export const orders = sqliteTable(
   "orders",
@@ -10,7 +15,7 @@ export const orders = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "restrict" }),
-    status: text("status", { enum: ["placed", "cancelled", "fulfilled"] }).notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
     subtotalCents: integer("subtotal_cents").notNull(),
     discountCents: integer("discount_cents").notNull(),
     totalCents: integer("total_cents").notNull(),
@@ -25,7 +30,7 @@ export const orders = sqliteTable(
     index("orders_created_id_idx").on(t.createdAt, t.id),
     index("orders_status_created_id_idx").on(t.status, t.createdAt, t.id),
     index("orders_user_status_created_id_idx").on(t.userId, t.status, t.createdAt, t.id),
-    check("orders_status_check", sql`${t.status} IN ('placed', 'cancelled', 'fulfilled')`),
+    check(ORDERS_STATUS_CHECK, oneOf(t.status, ORDER_STATUSES)),
     check("orders_amounts_check", sql`${t.totalCents} >= 0 AND ${t.discountCents} >= 0`),
   ],
 );

@@ -13,6 +13,7 @@ import {
   ProductReplaceSchema,
   ProductSchema,
 } from "./products.schemas";
+import { PRODUCT_SORTS } from "./products.values";
 
 const TAGS = ["Products"];
 const COLLECTION = "/products";
@@ -52,7 +53,7 @@ export const listProducts = defineRoute({
   operationId: "listProducts",
   summary: "List products",
   description:
-    'The catalog, cursor-paginated. Filters: `q` (name or SKU contains), `min_price_cents`, `max_price_cents`, `in_stock`. `sort` is one of `created_at`, `-created_at`, `price_cents`, `-price_cents`, `name`, `-name` (anything else is 422). A `Link: rel="next"` header accompanies `next_cursor`.' +
+    `The catalog, cursor-paginated. Filters: \`q\` (name or SKU contains), \`min_price_cents\`, \`max_price_cents\`, \`in_stock\`. \`sort\` is one of ${PRODUCT_SORTS.map((sort) => `\`${sort}\``).join(", ")} (anything else is 422). A \`Link: rel="next"\` header accompanies \`next_cursor\`.` +
     CACHE_NOTE,
   request: { query: ProductListQuery },
   errors: LIST_ERRORS,

@@ -18,7 +18,7 @@ import { isConstraintError } from "../../db/constraint-errors";
 import { containsText } from "../../db/text-search";
 import { asStatement, type Statement } from "../../db/unit-of-work";
 import { type Direction, type PageRequest, seekFrom } from "../../lib/pagination";
-import { type ProductRow, products } from "./products.table";
+import { PRODUCTS_STOCK_CHECK, type ProductRow, products } from "./products.table";
 
 export type ProductRecord = ProductRow;
 
@@ -197,7 +197,7 @@ export class D1ProductsRepository implements ProductsRepository {
   }
 
   isStockRefusal(error: unknown): boolean {
-    return isConstraintError(error, "check", "products_stock_non_negative");
+    return isConstraintError(error, "check", PRODUCTS_STOCK_CHECK);
   }
 
   restock(id: string, quantity: number, at: string): Statement {

@@ -7,6 +7,7 @@ import {
   pageResponseSchema,
   wholeNumberQuery,
 } from "../../lib/pagination";
+import { PRODUCT_SORTS } from "./products.values";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
 
@@ -102,16 +103,6 @@ export const ProductPatchSchema = z
 export const ProductIdParams = z.object({
   product_id: idInput().openapi({ param: { name: "product_id", in: "path" }, example: EXAMPLE_ID }),
 });
-
-export const PRODUCT_SORTS = [
-  "created_at",
-  "-created_at",
-  "price_cents",
-  "-price_cents",
-  "name",
-  "-name",
-] as const;
-export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
 const filterFields = {
   q: containsQuery("Name or SKU contains (case-insensitive)", "mug"),

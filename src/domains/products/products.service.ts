@@ -12,7 +12,7 @@ import type {
   ProductsRepository,
   ProductValues,
 } from "./products.repository";
-import type { ProductSort } from "./products.schemas";
+import type { ProductSort } from "./products.values";
 
 /** A catalog product as other domains see it (they never import the repository). */
 export type { ProductRecord } from "./products.repository";

@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** The CHECK that refuses an oversell; the repository tells its failure apart by this name. */
+export const PRODUCTS_STOCK_CHECK = "products_stock_non_negative";
+
 export const products = sqliteTable(
   "products",
   {
@@ -26,7 +29,7 @@ export const products = sqliteTable(
     index("products_name_id_idx").on(t.name, t.id).where(sql`archived_at IS NULL`),
     index("products_updated_at_idx").on(t.updatedAt),
     // The database refuses an oversell even when two requests race past the service's read.
-    check("products_stock_non_negative", sql`${t.stock} >= 0`),
+    check(PRODUCTS_STOCK_CHECK, sql`${t.stock} >= 0`),
     check("products_price_non_negative", sql`${t.priceCents} >= 0`),
   ],
 );

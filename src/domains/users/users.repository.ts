@@ -4,7 +4,13 @@ import { isConstraintError } from "../../db/constraint-errors";
 import { containsText } from "../../db/text-search";
 import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
 import { type PageRequest, seekFrom } from "../../lib/pagination";
-import { type NewUserRow, principalColumns, type UserRow, users } from "./users.table";
+import {
+  type NewUserRow,
+  principalColumns,
+  USERS_ROLE_CHECK,
+  type UserRow,
+  users,
+} from "./users.table";
 import type { Role, Tier } from "./users.values";
 
 export type UserFilter = { role?: Role; tier?: Tier; isActive?: boolean; q?: string };
@@ -107,7 +113,7 @@ export class D1UsersRepository implements UsersRepository {
   }
 
   isLastAdminRefusal(error: unknown): boolean {
-    return isConstraintError(error, "check", "users_role_check");
+    return isConstraintError(error, "check", USERS_ROLE_CHECK);
   }
 
   deleteStatement(id: string): Statement {

@@ -8,19 +8,17 @@ import {
   pageResponseSchema,
 } from "../../lib/pagination";
 import type { User } from "./users.service";
+import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, ROLES, TIERS } from "./users.values";
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
 export const NAME_MAX = 100;
-export const EMAIL_MAX = 254;
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
 
 export const RoleSchema = z
-  .enum(["customer", "admin"])
+  .enum(ROLES)
   .openapi({ description: "What the user may do", example: "customer" });
 export const TierSchema = z
-  .enum(["standard", "premium"])
+  .enum(TIERS)
   .openapi({ description: "Premium customers get 10% off orders", example: "standard" });
 
 export const EmailSchema = z.email().max(EMAIL_MAX).openapi({ example: "ada@example.com" });

@@ -1,5 +1,9 @@
-import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { oneOf } from "../../db/checks";
+import { ROLES, TIERS } from "./users.values";
+
+/** The CHECK a repository recognises: an impossible role aborts the batch it rides in. */
+export const USERS_ROLE_CHECK = "users_role_check";
 
 export const users = sqliteTable(
   "users",
@@ -9,20 +13,16 @@ export const users = sqliteTable(
     email: text("email").notNull().unique(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["customer", "admin"] })
-      .notNull()
-      .default("customer"),
-    tier: text("tier", { enum: ["standard", "premium"] })
-      .notNull()
-      .default("standard"),
+    role: text("role", { enum: ROLES }).notNull().default("customer"),
+    tier: text("tier", { enum: TIERS }).notNull().default("standard"),
     isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     index("users_created_at_id_idx").on(t.createdAt, t.id),
-    check("users_role_check", sql`${t.role} IN ('customer', 'admin')`),
-    check("users_tier_check", sql`${t.tier} IN ('standard', 'premium')`),
+    check(USERS_ROLE_CHECK, oneOf(t.role, ROLES)),
+    check("users_tier_check", oneOf(t.tier, TIERS)),
   ],
 );
 

@@ -3,10 +3,10 @@ import type { OrderLine } from "../../../src/domains/orders/orders.pricing";
 import type {
   OrderFilter,
   OrderRecord,
-  OrderStatus,
   OrdersRepository,
 } from "../../../src/domains/orders/orders.repository";
 import type { OrderMail } from "../../../src/domains/orders/orders.service";
+import type { OrderStatus } from "../../../src/domains/orders/orders.values";
 import { UserNotFoundError } from "../../../src/domains/users/users.errors";
 import type { PageRequest } from "../../../src/lib/pagination";
 import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";

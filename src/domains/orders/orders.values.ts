@@ -1,0 +1,3 @@
+/** An order's life: placed, then cancelled (owner or admin) or fulfilled (admin). */
+export const ORDER_STATUSES = ["placed", "cancelled", "fulfilled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
