@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { AccessTokens } from "../../src/domains/auth/access-tokens";
+import type { TokenPairResponse } from "../../src/domains/auth/auth.schemas";
 import { hashPassword } from "../../src/domains/auth/passwords";
 import { users } from "../../src/domains/users/users.table";
 import type { Role, Tier } from "../../src/domains/users/users.values";
@@ -77,15 +78,11 @@ export function uniqueIp(): string {
   return `10.${octet()}.${octet()}.${octet()}`;
 }
 
-export type TokenPairBody = {
-  access_token: string;
-  token_type: "bearer";
-  expires_in: number;
-  refresh_token: string;
-};
-
 /** Logs in through the API (counts against the 5-per-minute limit of that email). */
-export async function loginAs(user: { email: string; password?: string }): Promise<TokenPairBody> {
+export async function loginAs(user: {
+  email: string;
+  password?: string;
+}): Promise<TokenPairResponse> {
   if (!user.password) throw new Error("loginAs needs a user created with a password");
   const response = await exports.default.fetch(
     new Request("http://localhost/api/v1/auth/login", {
@@ -95,7 +92,7 @@ export async function loginAs(user: { email: string; password?: string }): Promi
     }),
   );
   if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
-  return (await response.json()) as TokenPairBody;
+  return (await response.json()) as TokenPairResponse;
 }
 
 export const createAdmin = () => createUser({ role: "admin" });

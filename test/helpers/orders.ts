@@ -1,36 +1,16 @@
 import { env } from "cloudflare:workers";
+import type {
+  OrderPageResponse,
+  OrderResponse,
+  PlaceOrderBody,
+} from "../../src/domains/orders/orders.schemas";
 import { api } from "./http";
 
-export type OrderLineBody = { product_id: string; quantity: number };
+export type { Problem } from "../../src/http/problem";
 
-export type OrderBody = {
-  id: string;
-  user_id: string;
-  status: "placed" | "cancelled" | "fulfilled";
-  items: {
-    product_id: string;
-    sku: string;
-    name: string;
-    unit_price_cents: number;
-    quantity: number;
-    line_total_cents: number;
-  }[];
-  subtotal_cents: number;
-  discount_cents: number;
-  total_cents: number;
-  currency: string;
-  created_at: string;
-  updated_at: string;
-};
-
-export type OrderPage = { items: OrderBody[]; next_cursor: string | null };
-
-export type Problem = {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { path: string; code: string; message: string }[];
-};
+export type OrderLineBody = PlaceOrderBody["items"][number];
+export type OrderBody = OrderResponse;
+export type OrderPage = OrderPageResponse;
 
 /** POST /api/v1/orders, with an Idempotency-Key when given. */
 export function placeOrder(

@@ -4,10 +4,11 @@ import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
 import { UnsupportedMediaTypeError } from "../../lib/errors";
 import { clientIpKey } from "../../lib/rate-limit";
-import { toUserResponse } from "../users/users.schemas";
+import { toUserResponse } from "../users/users.mappers";
+import { toTokenPairResponse } from "./auth.mappers";
 import { FORM_CONTENT_TYPE, MULTIPART_CONTENT_TYPE, tokenRequestHook } from "./auth.oauth2";
 import * as routes from "./auth.openapi";
-import { type Login, type TokenForm, toTokenPairResponse } from "./auth.schemas";
+import type { Login, TokenForm } from "./auth.schemas";
 
 /**
  * The caller's rate-limit bucket. Cloudflare sets CF-Connecting-IP on every request it

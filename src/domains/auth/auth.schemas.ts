@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { EmailSchema, NameSchema, NewPasswordSchema } from "../users/users.schemas";
 import { EMAIL_MAX, PASSWORD_MAX } from "../users/users.values";
-import type { TokenPair } from "./auth.service";
 
 const LoginPasswordSchema = z
   .string()
@@ -102,14 +101,7 @@ export const TokenPairSchema = z
     },
   });
 
-export function toTokenPairResponse(pair: TokenPair): z.infer<typeof TokenPairSchema> {
-  return {
-    access_token: pair.accessToken,
-    token_type: pair.tokenType,
-    expires_in: pair.expiresIn,
-    refresh_token: pair.refreshToken,
-  };
-}
+export type TokenPairResponse = z.infer<typeof TokenPairSchema>;
 
 export const RefreshSchema = z
   .strictObject({ refresh_token: OpaqueTokenSchema })

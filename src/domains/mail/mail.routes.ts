@@ -2,8 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
 import { pageBody } from "../../lib/pagination";
+import { toMailEntryResponse } from "./mail.mappers";
 import * as routes from "./mail.openapi";
-import { toMailEntryResponse } from "./mail.schemas";
 
 export const mailRoutes = new OpenAPIHono<AppEnv>()
   .openapi(routes.listMail, async (c) => {

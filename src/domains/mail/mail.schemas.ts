@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { idInput } from "../../lib/ids";
 import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
-import type { OutboxRecord } from "./mail.repository";
 import { OUTBOX_STATUSES } from "./mail.values";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";
@@ -46,20 +45,6 @@ export const MailEntrySchema = z
 
 export type MailEntryResponse = z.infer<typeof MailEntrySchema>;
 
-export function toMailEntryResponse(row: OutboxRecord): MailEntryResponse {
-  return {
-    id: row.id,
-    template: row.template,
-    recipient: row.recipient,
-    status: row.status,
-    attempts: row.attempts,
-    last_error: row.lastError,
-    created_at: row.createdAt,
-    enqueued_at: row.enqueuedAt,
-    sent_at: row.sentAt,
-  };
-}
-
 export const MailPageSchema = pageResponseSchema(MailEntrySchema, "MailPage").openapi({
   example: { items: [EXAMPLE_ENTRY], next_cursor: null },
 });
@@ -74,3 +59,5 @@ export const ListMailQuerySchema = PageQuerySchema.extend({
 export const MailIdParamsSchema = z.object({
   id: idInput().openapi({ param: { name: "id", in: "path" }, example: EXAMPLE_ID }),
 });
+
+export type MailPageResponse = z.infer<typeof MailPageSchema>;

@@ -5,6 +5,7 @@ import { confirmedPrincipal, currentPrincipal } from "../../http/auth";
 import { API_PREFIX } from "../../http/openapi";
 import { pageBody } from "../../lib/pagination";
 import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
+import { toOrderLines, toOrderResponse } from "./orders.mappers";
 import {
   cancelOrder,
   fulfillOrder,
@@ -13,30 +14,7 @@ import {
   listUserOrders,
   placeOrder,
 } from "./orders.openapi";
-import type { OrderResponse } from "./orders.schemas";
 import type { Order } from "./orders.service";
-
-function toOrderResponse(order: Order): OrderResponse {
-  return {
-    id: order.id,
-    user_id: order.userId,
-    status: order.status,
-    items: order.items.map((item) => ({
-      product_id: item.productId,
-      sku: item.sku,
-      name: item.name,
-      unit_price_cents: item.unitPriceCents,
-      quantity: item.quantity,
-      line_total_cents: item.lineTotalCents,
-    })),
-    subtotal_cents: order.subtotalCents,
-    discount_cents: order.discountCents,
-    total_cents: order.totalCents,
-    currency: order.currency,
-    created_at: order.createdAt,
-    updated_at: order.updatedAt,
-  };
-}
 
 function created(order: Order) {
   return jsonResponse(201, toOrderResponse(order), {
@@ -49,10 +27,7 @@ export const ordersRoutes = new OpenAPIHono<AppEnv>()
     const principal = currentPrincipal(c);
     const body = c.req.valid("json");
     const key = c.req.valid("header")["Idempotency-Key"];
-    const lines = body.items.map((item) => ({
-      productId: item.product_id,
-      quantity: item.quantity,
-    }));
+    const lines = toOrderLines(body);
     const response = await idempotent(c, { key, userId: principal.id, body }, async (complete) => {
       const { order, mail } = await c.var.services.orders.place(
         () => confirmedPrincipal(c),

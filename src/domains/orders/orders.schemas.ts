@@ -133,3 +133,5 @@ export const OrderPageSchema = pageResponseSchema(OrderSchema, "OrderPage").open
 
 export type OrderResponse = z.infer<typeof OrderSchema>;
 export type PlaceOrderBody = z.infer<typeof PlaceOrderSchema>;
+
+export type OrderPageResponse = z.infer<typeof OrderPageSchema>;

@@ -154,3 +154,5 @@ export type Product = z.infer<typeof ProductSchema>;
 export type ProductCreate = z.infer<typeof ProductCreateSchema>;
 export type ProductPatch = z.infer<typeof ProductPatchSchema>;
 export type ProductFilters = z.infer<typeof ProductFilterQuery>;
+
+export type ProductPageResponse = z.infer<typeof ProductPageSchema>;

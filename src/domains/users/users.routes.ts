@@ -2,8 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env";
 import { currentPrincipal } from "../../http/auth";
 import { pageBody } from "../../lib/pagination";
+import { toAdminUserPatch, toUserResponse } from "./users.mappers";
 import * as routes from "./users.openapi";
-import { toUserResponse } from "./users.schemas";
 
 // The /users/me routes are registered before /users/{user_id} so "me" is never taken for an id.
 export const usersRoutes = new OpenAPIHono<AppEnv>()
@@ -49,11 +49,10 @@ export const usersRoutes = new OpenAPIHono<AppEnv>()
     return c.json(toUserResponse(user), 200);
   })
   .openapi(routes.updateUser, async (c) => {
-    const { name, role, tier, is_active } = c.req.valid("json");
     const user = await c.var.services.users.adminUpdate(
       currentPrincipal(c).id,
       c.req.valid("param").user_id,
-      { name, role, tier, isActive: is_active },
+      toAdminUserPatch(c.req.valid("json")),
     );
     return c.json(toUserResponse(user), 200);
   })

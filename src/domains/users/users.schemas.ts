@@ -7,7 +7,6 @@ import {
   PageQuerySchema,
   pageResponseSchema,
 } from "../../lib/pagination";
-import type { User } from "./users.service";
 import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, ROLES, TIERS } from "./users.values";
 
 export const NAME_MAX = 100;
@@ -77,19 +76,6 @@ export const UserSchema = z
 
 export type UserResponse = z.infer<typeof UserSchema>;
 
-export function toUserResponse(user: User): UserResponse {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    tier: user.tier,
-    is_active: user.isActive,
-    created_at: user.createdAt,
-    updated_at: user.updatedAt,
-  };
-}
-
 export const UserPageSchema = pageResponseSchema(UserSchema, "UserPage").openapi({
   example: {
     items: [EXAMPLE_USER],
@@ -133,6 +119,8 @@ export const AdminUpdateUserSchema = z
   })
   .openapi("AdminUpdateUser", { example: { tier: "premium" } });
 
+export type AdminUpdateUser = z.infer<typeof AdminUpdateUserSchema>;
+
 export const UserIdParamsSchema = z.object({
   user_id: idInput().openapi({ param: { name: "user_id", in: "path" }, example: EXAMPLE_ID }),
 });
@@ -147,3 +135,5 @@ export const ListUsersQuerySchema = PageQuerySchema.extend({
   }),
   q: containsQuery("Email or name contains (case-insensitive)", "ada"),
 });
+
+export type UserPageResponse = z.infer<typeof UserPageSchema>;

@@ -1,12 +1,11 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { TokenPairResponse as Pair } from "../../../src/domains/auth/auth.schemas";
 import { expectProblem, refreshTokensOf } from "../../helpers/auth";
 import { createUser, loginAs, uniqueIp } from "../../helpers/factories";
 import { api, BASE, json } from "../../helpers/http";
 
 const PASSWORD = "correct-horse-battery";
-
-type Pair = { access_token: string; token_type: string; expires_in: number; refresh_token: string };
 
 /** A urlencoded form to the token endpoint, as OAuth2 client libraries send it. */
 function tokenForm(fields: Record<string, string>, headers: Record<string, string> = {}) {

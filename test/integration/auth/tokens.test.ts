@@ -1,13 +1,12 @@
 import { env } from "cloudflare:workers";
 import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import type { TokenPairResponse as Pair } from "../../../src/domains/auth/auth.schemas";
 import { expectProblem, refresh, refreshTokensOf } from "../../helpers/auth";
 import { accessTokens, createUser, loginAs } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 
 const PASSWORD = "correct-horse-battery";
-
-type Pair = { access_token: string; refresh_token: string };
 
 async function loggedInUser() {
   const user = await createUser({ password: PASSWORD });

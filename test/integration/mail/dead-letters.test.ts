@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import type { MailPageResponse } from "../../../src/domains/mail/mail.schemas";
 import { outbox } from "../../../src/domains/mail/mail.table";
 import worker from "../../../src/index";
 import { newId } from "../../../src/lib/ids";
@@ -117,7 +118,7 @@ describe("GET /api/v1/admin/mail", () => {
     const first = await api("/api/v1/admin/mail?status=dead&limit=1", { token: admin.token });
     expect(first.status).toBe(200);
     expect(first.headers.get("Cache-Control")).toBe("no-store");
-    const page = await json<{ items: Record<string, unknown>[]; next_cursor: string }>(first);
+    const page = await json<MailPageResponse>(first);
     expect(page.items.map((item) => item.id)).toEqual([newer]);
     expect(first.headers.get("Link")).toContain('rel="next"');
     expect(Object.keys(page.items[0] ?? {}).sort()).toEqual(
@@ -134,8 +135,9 @@ describe("GET /api/v1/admin/mail", () => {
       ].sort(),
     );
 
+    const cursor = page.next_cursor ?? expect.unreachable("the first page has a next cursor");
     const second = await api(
-      `/api/v1/admin/mail?status=dead&limit=1&cursor=${encodeURIComponent(page.next_cursor)}`,
+      `/api/v1/admin/mail?status=dead&limit=1&cursor=${encodeURIComponent(cursor)}`,
       { token: admin.token },
     );
     const text = await second.text();

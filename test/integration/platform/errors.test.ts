@@ -1,18 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { defineRoute } from "../../../src/http/openapi";
+import type { Problem } from "../../../src/http/problem";
 import { api, json } from "../../helpers/http";
 import { createProbeApp, PROBE_SECRET, send } from "./probe-app";
-
-type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance: string;
-  errors?: { path: string; message: string; code: string }[];
-};
 
 const PROBLEM_KEYS = ["code", "detail", "instance", "status", "title", "type"];
 

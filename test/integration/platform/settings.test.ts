@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Problem } from "../../../src/http/problem";
 import type { Bindings } from "../../../src/settings";
 import { createProbeApp, send } from "./probe-app";
 
@@ -19,13 +20,6 @@ function production(overrides: Partial<Bindings>): Bindings {
     ...overrides,
   };
 }
-
-type Problem = {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { path: string; message: string }[];
-};
 
 describe("invalid settings", () => {
   const app = createProbeApp();

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { ProductPageResponse as Page } from "../../../src/domains/products/products.schemas";
+import type { Problem } from "../../../src/http/problem";
 import { unique } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 import { createProduct } from "../../helpers/products";
-
-type Product = { id: string; name: string; price_cents: number; stock: number; created_at: string };
-type Page = { items: Product[]; next_cursor: string | null };
-type Problem = { code: string; errors?: { path: string; code: string }[] };
 
 async function listAll(
   query: string,

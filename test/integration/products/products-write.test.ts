@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { Problem } from "../../../src/http/problem";
 import { createAdmin, createCustomer } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 import { createProduct, newProductBody } from "../../helpers/products";
 
-type Problem = { status: number; code: string; errors?: { path: string; code: string }[] };
 type Product = Record<string, unknown> & { id: string; version: number; stock: number };
 
 describe("POST /api/v1/products", () => {

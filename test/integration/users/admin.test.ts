@@ -2,13 +2,14 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../../src/domains/orders/orders.table";
+import type {
+  UserPageResponse as PageBody,
+  UserResponse,
+} from "../../../src/domains/users/users.schemas";
 import { newId } from "../../../src/lib/ids";
 import { expectProblem, refresh } from "../../helpers/auth";
 import { createAdmin, createCustomer, createUser, loginAs, unique } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
-
-type UserBody = { id: string; email: string; role: string; tier: string; is_active: boolean };
-type PageBody = { items: UserBody[]; next_cursor: string | null };
 
 const MISSING_ID = "0190b5c2-7a1e-7cc3-9f4a-000000000000";
 
@@ -99,7 +100,7 @@ describe("GET /api/v1/users/{user_id}", () => {
     const user = await createCustomer();
     const found = await api(`/api/v1/users/${user.id}`, { token: admin.token });
     expect(found.status).toBe(200);
-    expect((await json<UserBody>(found)).email).toBe(user.email);
+    expect((await json<UserResponse>(found)).email).toBe(user.email);
     const missing = await api(`/api/v1/users/${MISSING_ID}`, { token: admin.token });
     await expectProblem(missing, 404, "user_not_found");
     await expectProblem(
@@ -131,7 +132,7 @@ describe("PATCH /api/v1/users/{user_id}", () => {
     const session = await loginAs(user);
     const res = await patchUser(admin.token, user.id, { is_active: false });
     expect(res.status).toBe(200);
-    expect((await json<UserBody>(res)).is_active).toBe(false);
+    expect((await json<UserResponse>(res)).is_active).toBe(false);
     await expectProblem(
       await api("/api/v1/users/me", { token: session.access_token }),
       401,
