@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { InvalidCursorError } from "../lib/cursor";
 import {
   type ErrorClass,
   type ErrorStatus,
@@ -15,7 +16,6 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from "../lib/errors";
-import { InvalidCursorError } from "../lib/pagination";
 import { type AuthLevel, authMiddleware } from "./auth";
 import { acceptOnly, refuseBody } from "./media-type";
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, problemType } from "./problem";

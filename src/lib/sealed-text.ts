@@ -1,4 +1,4 @@
-import { base64UrlToBytes, bytesToBase64Url } from "./encoding";
+import { base64url } from "jose";
 
 /**
  * Authenticated encryption of short texts kept at rest (AES-256-GCM through WebCrypto).
@@ -47,7 +47,7 @@ function sealingKey(secret: string): Promise<SealingKey> {
         false,
         ["encrypt", "decrypt"],
       );
-      return { kid: bytesToBase64Url(digest.slice(0, 9)), key };
+      return { kid: base64url.encode(digest.slice(0, 9)), key };
     })();
     keyCache.set(secret, entry);
   }
@@ -74,7 +74,7 @@ export class TextSealer {
       key,
       new TextEncoder().encode(plaintext),
     );
-    return `${PREFIX}${kid}.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(sealed))}`;
+    return `${PREFIX}${kid}.${base64url.encode(iv)}.${base64url.encode(new Uint8Array(sealed))}`;
   }
 
   /** Throws SealedTextError for a malformed text, an unknown key, a wrong context or tampering. */
@@ -106,7 +106,7 @@ export class TextSealer {
 
 function decoded(part: string): Uint8Array {
   try {
-    return base64UrlToBytes(part);
+    return base64url.decode(part);
   } catch {
     throw new SealedTextError("Not a sealed text");
   }

@@ -1,4 +1,5 @@
-import { bytesToBase64Url, sha256Hex } from "../../lib/encoding";
+import { base64url } from "jose";
+import { sha256Hex } from "../../lib/encoding";
 
 /** Opaque bearer secrets (refresh and reset tokens): random, and stored only as hashes. */
 
@@ -6,7 +7,7 @@ const TOKEN_BYTES = 32;
 
 /** 32 random bytes, base64url (43 characters). */
 export function newOpaqueToken(): string {
-  return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
 }
 
 /**

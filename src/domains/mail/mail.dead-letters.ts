@@ -1,5 +1,5 @@
+import { newestFirstPage, type Page } from "../../lib/cursor";
 import type { Logger } from "../../lib/logger";
-import { newestFirstPage, type Page } from "../../lib/pagination";
 import { MailNotDeadError, MailNotFoundError, MailNotRetryableError } from "./mail.errors";
 import type { OutboxRecord, OutboxRepository } from "./mail.repository";
 import { holdsPlainSecret } from "./mail.templates";

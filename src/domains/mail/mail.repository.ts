@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { seekFrom } from "../../db/keyset";
 import { chunked, MAX_BOUND_PARAMETERS } from "../../db/limits";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
-import { type PageRequest, seekFrom } from "../../lib/pagination";
+import type { PageRequest } from "../../lib/cursor";
 import { outbox } from "./mail.table";
 import type { OutboxStatus } from "./mail.values";
 

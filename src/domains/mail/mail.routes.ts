@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
-import { pageBody } from "../../lib/pagination";
+import { pageBody } from "../../http/page";
 import { toMailEntryResponse } from "./mail.mappers";
 import * as routes from "./mail.openapi";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../http/page";
 import { idInput } from "../../lib/ids";
-import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
 import { OUTBOX_STATUSES } from "./mail.values";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { seekFrom } from "../../db/keyset";
 import { asStatement, type Statement } from "../../db/unit-of-work";
-import { type PageRequest, seekFrom } from "../../lib/pagination";
+import type { PageRequest } from "../../lib/cursor";
 import type { OrderLine } from "./orders.pricing";
 import { ORDERS_STATUS_CHECK, orderItems, orders } from "./orders.table";
 import type { OrderStatus } from "./orders.values";

@@ -3,7 +3,7 @@ import { afterResponse } from "../../http/after-response";
 import type { AppEnv } from "../../http/app-env";
 import { confirmedPrincipal, currentPrincipal } from "../../http/auth";
 import { API_PREFIX } from "../../http/openapi";
-import { pageBody } from "../../lib/pagination";
+import { pageBody } from "../../http/page";
 import { idempotent, jsonResponse } from "../idempotency/idempotency.http";
 import { toOrderLines, toOrderResponse } from "./orders.mappers";
 import {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../http/page";
 import { idInput } from "../../lib/ids";
-import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../lib/pagination";
 import { duplicateProductErrors, MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "./orders.pricing";
 import { ORDER_STATUSES } from "./orders.values";
 

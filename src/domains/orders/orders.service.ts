@@ -1,8 +1,8 @@
 import type { Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
+import { newestFirstPage, type Page } from "../../lib/cursor";
 import { ForbiddenError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { newestFirstPage, type Page } from "../../lib/pagination";
 import type { RateLimiter } from "../../lib/rate-limit";
 import type { MailService } from "../mail/mail.service";
 import { ProductNotFoundError } from "../products/products.errors";

@@ -15,9 +15,10 @@ import {
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { type Direction, seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
 import { asStatement, type Statement } from "../../db/unit-of-work";
-import { type Direction, type PageRequest, seekFrom } from "../../lib/pagination";
+import type { PageRequest } from "../../lib/cursor";
 import { PRODUCTS_STOCK_CHECK, type ProductRow, products } from "./products.table";
 
 export type ProductRecord = ProductRow;

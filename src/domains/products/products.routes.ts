@@ -4,7 +4,7 @@ import type { AppEnv } from "../../http/app-env";
 import { purgeCached } from "../../http/edge-cache";
 import { etagFor, httpDate, matchesIfNoneMatch, versionsFromIfMatch } from "../../http/http-cache";
 import { API_PREFIX } from "../../http/openapi";
-import { pageBody } from "../../lib/pagination";
+import { pageBody } from "../../http/page";
 import {
   toProductFilters,
   toProductPatch,

@@ -1,12 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { PageQuerySchema, pageResponseSchema } from "../../http/page";
+import { booleanQuery, containsQuery, wholeNumberQuery } from "../../http/query";
 import { idInput } from "../../lib/ids";
-import {
-  booleanQuery,
-  containsQuery,
-  PageQuerySchema,
-  pageResponseSchema,
-  wholeNumberQuery,
-} from "../../lib/pagination";
 import { PRODUCT_SORTS } from "./products.values";
 
 const EXAMPLE_ID = "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90";

@@ -1,8 +1,8 @@
 import type { Statement } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
+import { type CursorPosition, decodeCursor, type Page, toPage } from "../../lib/cursor";
 import { PreconditionFailedError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { type CursorPosition, decodeCursor, type Page, toPage } from "../../lib/pagination";
 import { ProductNotFoundError, SkuTakenError } from "./products.errors";
 import type {
   CatalogSummary,

@@ -1,9 +1,10 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { isConstraintError } from "../../db/constraint-errors";
+import { seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
 import { asStatement, type BatchRead, changedRows, type Statement } from "../../db/unit-of-work";
-import { type PageRequest, seekFrom } from "../../lib/pagination";
+import type { PageRequest } from "../../lib/cursor";
 import {
   type NewUserRow,
   principalColumns,

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env";
 import { currentPrincipal } from "../../http/auth";
-import { pageBody } from "../../lib/pagination";
+import { pageBody } from "../../http/page";
 import { toAdminUserPatch, toUserResponse } from "./users.mappers";
 import * as routes from "./users.openapi";
 

@@ -1,12 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { newestFirstSort, PageQuerySchema, pageResponseSchema } from "../../http/page";
+import { booleanQuery, containsQuery } from "../../http/query";
 import { idInput } from "../../lib/ids";
-import {
-  booleanQuery,
-  containsQuery,
-  newestFirstSort,
-  PageQuerySchema,
-  pageResponseSchema,
-} from "../../lib/pagination";
 import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, ROLES, TIERS } from "./users.values";
 
 export const NAME_MAX = 100;

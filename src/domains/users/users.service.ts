@@ -1,7 +1,7 @@
 import type { BatchRead, Statement, UnitOfWorkFactory } from "../../db/unit-of-work";
 import { type Clock, isoNow } from "../../lib/clock";
+import { newestFirstPage, type Page } from "../../lib/cursor";
 import { newId } from "../../lib/ids";
-import { newestFirstPage, type Page } from "../../lib/pagination";
 import {
   CannotDeleteSelfError,
   CannotLockSelfOutError,

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { D1OrdersRepository } from "../../../src/domains/orders/orders.repository";
-import { decodeCursor, encodeCursor } from "../../../src/lib/pagination";
+import { decodeCursor, encodeCursor } from "../../../src/lib/cursor";
 import { createAdmin, createCustomer, type TestUser } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 import { type OrderBody, type OrderPage, type Problem, placed } from "../../helpers/orders";

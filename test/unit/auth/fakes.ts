@@ -17,8 +17,8 @@ import type {
 } from "../../../src/domains/users/users.repository";
 import type { UserRow } from "../../../src/domains/users/users.table";
 import type { Clock } from "../../../src/lib/clock";
+import type { PageRequest } from "../../../src/lib/cursor";
 import { RateLimitedError } from "../../../src/lib/errors";
-import type { PageRequest } from "../../../src/lib/pagination";
 import type { RateLimiter } from "../../../src/lib/rate-limit";
 import {
   changed,

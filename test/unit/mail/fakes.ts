@@ -8,8 +8,8 @@ import {
 } from "../../../src/domains/mail/mail.repository";
 import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service";
 import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
+import type { PageRequest } from "../../../src/lib/cursor";
 import type { Logger } from "../../../src/lib/logger";
-import type { PageRequest } from "../../../src/lib/pagination";
 import { TextSealer } from "../../../src/lib/sealed-text";
 import { labelledStatement } from "../auth/fakes";
 

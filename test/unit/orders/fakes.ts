@@ -8,7 +8,7 @@ import type {
 import type { OrderMail } from "../../../src/domains/orders/orders.service";
 import type { OrderStatus } from "../../../src/domains/orders/orders.values";
 import { UserNotFoundError } from "../../../src/domains/users/users.errors";
-import type { PageRequest } from "../../../src/lib/pagination";
+import type { PageRequest } from "../../../src/lib/cursor";
 import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
 
 /** What the CHECK on orders.status does to a batch whose transition no longer applies. */

@@ -7,7 +7,7 @@ import type {
   ProductValues,
   QuotedPrice,
 } from "../../../src/domains/products/products.repository";
-import type { PageRequest } from "../../../src/lib/pagination";
+import type { PageRequest } from "../../../src/lib/cursor";
 import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
 
 /** What D1's CHECK (stock >= 0) does to a batch: aborts it. */

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ProductsService } from "../../../src/domains/products/products.service";
 import type { Clock } from "../../../src/lib/clock";
+import { encodeCursor } from "../../../src/lib/cursor";
 import { ValidationError } from "../../../src/lib/errors";
-import { encodeCursor } from "../../../src/lib/pagination";
 import { FakeProductsRepository } from "./fake-products.repository";
 
 const values = (
