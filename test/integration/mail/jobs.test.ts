@@ -9,11 +9,12 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { buildServices } from "../../../src/container";
 import { outbox } from "../../../src/domains/mail/mail.table";
-import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
+import type { Mailer } from "../../../src/domains/mail/mailers";
 import worker from "../../../src/index";
 import { createQueueHandler } from "../../../src/jobs/queue";
 import { createScheduledHandler, type ScheduledTask } from "../../../src/jobs/scheduled";
 import { newId } from "../../../src/lib/ids";
+import { RecordingMailer } from "../../fakes/mail";
 import { db } from "../../helpers/auth";
 import { unique } from "../../helpers/factories";
 
@@ -58,15 +59,6 @@ function batchFor(ids: string[], attempts = 1) {
       body: { outbox_id: id },
     })),
   );
-}
-
-class RecordingMailer implements Mailer {
-  sent: MailMessage[] = [];
-  constructor(private readonly failWith?: Error) {}
-  async send(message: MailMessage): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    this.sent.push(message);
-  }
 }
 
 function handlerWith(mailer: Mailer) {

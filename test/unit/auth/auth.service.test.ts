@@ -10,6 +10,7 @@ import { SessionsService } from "../../../src/domains/auth/sessions.service";
 import { MailService } from "../../../src/domains/mail/mail.service";
 import { UsersService } from "../../../src/domains/users/users.service";
 import { AppError } from "../../../src/lib/errors";
+import { FakeClock } from "../../fakes/clock";
 import {
   FakeMailQueue,
   FakeOutbox,
@@ -17,16 +18,11 @@ import {
   silentLogger,
   storedData,
   testSealer,
-} from "../mail/fakes";
-import {
-  FakeClock,
-  FakeHasher,
-  FakeLimiter,
-  FakeRefreshTokens,
-  FakeResetTokens,
-  FakeUnitOfWork,
-  FakeUsersRepository,
-} from "./fakes";
+} from "../../fakes/mail";
+import { FakeLimiter } from "../../fakes/rate-limit";
+import { FakeUnitOfWork } from "../../fakes/unit-of-work";
+import { FakeUsersRepository } from "../../fakes/users";
+import { FakeHasher, FakeRefreshTokens, FakeResetTokens } from "./fakes";
 
 const accessTokens = new AccessTokens({
   secret: "unit-test-secret-that-is-long-enough-0123",

@@ -5,7 +5,9 @@ import {
   SessionsService,
 } from "../../../src/domains/auth/sessions.service";
 import { UnauthenticatedError } from "../../../src/lib/errors";
-import { FakeClock, FakeRefreshTokens, FakeUnitOfWork } from "./fakes";
+import { FakeClock } from "../../fakes/clock";
+import { FakeUnitOfWork } from "../../fakes/unit-of-work";
+import { FakeRefreshTokens } from "./fakes";
 
 function setup() {
   const tokens = new FakeRefreshTokens();

@@ -2,7 +2,7 @@ import type {
   IdempotencyRecord,
   IdempotencyRepository,
 } from "../../../src/domains/idempotency/idempotency.repository";
-import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
+import { changed, fakeStatement, mapSnapshot, type Transactional } from "../../fakes/unit-of-work";
 
 /** What the primary key does to a batch inserting a held key: aborts it. */
 export class FakeKeyConflict extends Error {}

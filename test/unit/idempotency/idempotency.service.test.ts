@@ -11,7 +11,7 @@ import {
   type KeyCheck,
 } from "../../../src/domains/idempotency/idempotency.service";
 import { addSeconds, type Clock } from "../../../src/lib/clock";
-import { changed, FakeUnitOfWork, fakeStatement } from "../fake-unit-of-work";
+import { changed, FakeUnitOfWork, fakeStatement } from "../../fakes/unit-of-work";
 import { FakeIdempotencyRepository } from "./fake-idempotency.repository";
 
 const T0 = new Date("2026-11-21T10:00:00.000Z");

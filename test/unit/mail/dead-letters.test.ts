@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { DeadLettersService } from "../../../src/domains/mail/mail.dead-letters";
 import { MAX_DELIVERIES, MailService } from "../../../src/domains/mail/mail.service";
-import { FakeClock } from "../auth/fakes";
-import { FakeMailQueue, FakeOutbox, RecordingMailer, silentLogger, testSealer } from "./fakes";
+import { FakeClock } from "../../fakes/clock";
+import {
+  FakeMailQueue,
+  FakeOutbox,
+  RecordingMailer,
+  silentLogger,
+  testSealer,
+} from "../../fakes/mail";
 
 const ORDER_DATA = JSON.stringify({
   order_id: "o-1",

@@ -4,7 +4,7 @@ import {
   MailService,
   retryDelaySeconds,
 } from "../../../src/domains/mail/mail.service";
-import { FakeClock, FakeUnitOfWork } from "../auth/fakes";
+import { FakeClock } from "../../fakes/clock";
 import {
   FakeMailQueue,
   FakeOutbox,
@@ -12,7 +12,8 @@ import {
   silentLogger,
   storedData,
   testSealer,
-} from "./fakes";
+} from "../../fakes/mail";
+import { FakeUnitOfWork } from "../../fakes/unit-of-work";
 
 const ORDER = {
   order_id: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",

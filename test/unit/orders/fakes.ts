@@ -9,7 +9,7 @@ import type { OrderMail } from "../../../src/domains/orders/orders.service";
 import type { OrderStatus } from "../../../src/domains/orders/orders.values";
 import { UserNotFoundError } from "../../../src/domains/users/users.errors";
 import type { PageRequest } from "../../../src/lib/cursor";
-import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
+import { changed, fakeStatement, mapSnapshot, type Transactional } from "../../fakes/unit-of-work";
 
 /** What the CHECK on orders.status does to a batch whose transition no longer applies. */
 export class FakeRefusedTransition extends Error {}
@@ -100,7 +100,7 @@ export class FakeOrdersRepository implements OrdersRepository, Transactional {
 export type SentMail = { id: string; template: string; to: string; data: unknown };
 
 /** The outbox as the orders service sees it: rows appear only when their batch commits. */
-export class FakeOutbox implements OrderMail, Transactional {
+export class FakeOrderMail implements OrderMail, Transactional {
   readonly rows = new Map<string, SentMail>();
   private sequence = 0;
 

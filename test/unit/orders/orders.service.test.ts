@@ -7,17 +7,17 @@ import {
 import type { ProductRecord } from "../../../src/domains/products/products.repository";
 import { ProductsService } from "../../../src/domains/products/products.service";
 import type { Clock } from "../../../src/lib/clock";
-import { FakeLimiter } from "../auth/fakes";
-import { changed, FakeUnitOfWork, fakeStatement, mapSnapshot } from "../fake-unit-of-work";
-import { FakeProductsRepository } from "../products/fake-products.repository";
-import { FakeOrdersRepository, FakeOutbox, FakeUsers } from "./fakes";
+import { FakeProductsRepository } from "../../fakes/products";
+import { FakeLimiter } from "../../fakes/rate-limit";
+import { changed, FakeUnitOfWork, fakeStatement, mapSnapshot } from "../../fakes/unit-of-work";
+import { FakeOrderMail, FakeOrdersRepository, FakeUsers } from "./fakes";
 
 const NOW = "2026-11-21T10:00:00.000Z";
 
 describe("OrdersService", () => {
   let products: FakeProductsRepository;
   let orders: FakeOrdersRepository;
-  let outbox: FakeOutbox;
+  let outbox: FakeOrderMail;
   let users: FakeUsers;
   let unitOfWork: FakeUnitOfWork;
   /** Stands for the caller's own records (the Idempotency-Key's) committed with an order. */
@@ -70,7 +70,7 @@ describe("OrdersService", () => {
     now = new Date(NOW);
     products = new FakeProductsRepository();
     orders = new FakeOrdersRepository();
-    outbox = new FakeOutbox();
+    outbox = new FakeOrderMail();
     users = new FakeUsers();
     callerRecords = new Map();
     const callerStore = { snapshot: () => mapSnapshot(callerRecords) };

@@ -3,7 +3,7 @@ import { ProductsService } from "../../../src/domains/products/products.service"
 import type { Clock } from "../../../src/lib/clock";
 import { encodeCursor } from "../../../src/lib/cursor";
 import { ValidationError } from "../../../src/lib/errors";
-import { FakeProductsRepository } from "./fake-products.repository";
+import { FakeProductsRepository } from "../../fakes/products";
 
 const values = (
   overrides: Partial<{ sku: string; name: string; priceCents: number; stock: number }> = {},

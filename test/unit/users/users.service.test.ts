@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Statement } from "../../../src/db/unit-of-work";
 import { UsersService } from "../../../src/domains/users/users.service";
 import { AppError } from "../../../src/lib/errors";
-import { FakeClock, FakeUnitOfWork, FakeUsersRepository, labelledStatement } from "../auth/fakes";
+import { FakeClock } from "../../fakes/clock";
+import { FakeUnitOfWork, labelledStatement } from "../../fakes/unit-of-work";
+import { FakeUsersRepository } from "../../fakes/users";
 
 class FakeSessions {
   readonly revoked: string[] = [];

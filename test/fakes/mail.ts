@@ -1,17 +1,17 @@
-import type { Statement } from "../../../src/db/unit-of-work";
+import type { Statement } from "../../src/db/unit-of-work";
 import {
   type GiveUp,
   type NewOutboxRecord,
   type OutboxRecord,
   type OutboxRepository,
   SCRUBBED_PAYLOAD,
-} from "../../../src/domains/mail/mail.repository";
-import type { MailJob, MailQueue } from "../../../src/domains/mail/mail.service";
-import type { Mailer, MailMessage } from "../../../src/domains/mail/mailers";
-import type { PageRequest } from "../../../src/lib/cursor";
-import type { Logger } from "../../../src/lib/logger";
-import { TextSealer } from "../../../src/lib/sealed-text";
-import { labelledStatement } from "../auth/fakes";
+} from "../../src/domains/mail/mail.repository";
+import type { MailJob, MailQueue } from "../../src/domains/mail/mail.service";
+import type { Mailer, MailMessage } from "../../src/domains/mail/mailers";
+import type { PageRequest } from "../../src/lib/cursor";
+import type { Logger } from "../../src/lib/logger";
+import { TextSealer } from "../../src/lib/sealed-text";
+import { labelledStatement } from "./unit-of-work";
 
 export class FakeOutbox implements OutboxRepository {
   readonly rows = new Map<string, OutboxRecord>();
@@ -115,9 +115,10 @@ export class FakeMailQueue implements MailQueue {
   }
 }
 
+/** Keeps what it was asked to send; throws `failWith` instead when a test sets it. */
 export class RecordingMailer implements Mailer {
   readonly sent: MailMessage[] = [];
-  failWith: Error | undefined;
+  constructor(public failWith?: Error) {}
   async send(message: MailMessage) {
     if (this.failWith) throw this.failWith;
     this.sent.push(message);

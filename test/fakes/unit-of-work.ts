@@ -77,3 +77,8 @@ export function mapSnapshot<K, V>(map: Map<K, V>): () => void {
     for (const [key, value] of copy) map.set(key, value);
   };
 }
+
+/** A statement whose step returns the number of rows it changed, as D1 reports it. */
+export function labelledStatement(label: string, run: () => number): Statement {
+  return fakeStatement(() => changed(run()), label);
+}

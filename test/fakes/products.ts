@@ -6,9 +6,9 @@ import type {
   ProductsRepository,
   ProductValues,
   QuotedPrice,
-} from "../../../src/domains/products/products.repository";
-import type { PageRequest } from "../../../src/lib/cursor";
-import { changed, fakeStatement, mapSnapshot, type Transactional } from "../fake-unit-of-work";
+} from "../../src/domains/products/products.repository";
+import type { PageRequest } from "../../src/lib/cursor";
+import { changed, fakeStatement, mapSnapshot, type Transactional } from "./unit-of-work";
 
 /** What D1's CHECK (stock >= 0) does to a batch: aborts it. */
 export class FakeStockRefusal extends Error {}
