@@ -32,7 +32,8 @@ export const USER_SECURITY = [{ bearerAuth: [] }, { oauth2Password: [] }];
  */
 export const PUBLIC_SECURITY: RouteConfig["security"] = [];
 
-function exampleProblem(facts: ErrorClass): Problem {
+/** The documented example of an error class's problem (a route may refine its detail). */
+export function exampleProblem(facts: ErrorClass): Problem {
   const problem: Problem = {
     type: problemType(facts.code),
     title: facts.title,

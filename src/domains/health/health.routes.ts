@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env";
-import { defineRoute } from "../../http/openapi";
+import { defineRoute, exampleProblem } from "../../http/openapi";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem";
 import { ServiceUnavailableError } from "../../lib/errors";
 
@@ -34,6 +34,13 @@ const liveness = defineRoute({
   },
 });
 
+class NotReadyError extends ServiceUnavailableError {
+  static override readonly code = "not_ready";
+  constructor(readonly errors: { path: string; message: string; code: string }[]) {
+    super(`Not ready: ${errors.map((e) => e.path.replace("checks.", "")).join(", ")}`);
+  }
+}
+
 const readiness = defineRoute({
   method: "get",
   path: "/health/ready",
@@ -51,12 +58,8 @@ const readiness = defineRoute({
         [PROBLEM_CONTENT_TYPE]: {
           schema: ProblemSchema,
           example: {
-            type: "/problems/not-ready",
-            title: "Service unavailable",
-            status: 503,
+            ...exampleProblem(NotReadyError),
             detail: "Not ready: migrations",
-            code: "not_ready",
-            instance: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
             errors: [
               {
                 path: "checks.migrations",
@@ -70,13 +73,6 @@ const readiness = defineRoute({
     },
   },
 });
-
-class NotReadyError extends ServiceUnavailableError {
-  static override readonly code = "not_ready";
-  constructor(readonly errors: { path: string; message: string; code: string }[]) {
-    super(`Not ready: ${errors.map((e) => e.path.replace("checks.", "")).join(", ")}`);
-  }
-}
 
 export const healthRoutes = new OpenAPIHono<AppEnv>()
   .openapi(liveness, (c) => c.json({ status: "ok" as const }, 200))
