@@ -34,9 +34,8 @@ export function isFormOriginAllowed(request: FormRequest): boolean {
 
 export class OriginNotAllowedError extends ForbiddenError {
   static override readonly code = "origin_not_allowed";
-  constructor() {
-    super("Forms are accepted only from this API's own pages and the origins in CORS_ORIGINS");
-  }
+  static override readonly detail =
+    "Forms are accepted only from this API's own pages and the origins in CORS_ORIGINS";
 }
 
 /**

@@ -70,7 +70,7 @@ export function internalProblem(requestId: string): Problem {
     type: problemType(INTERNAL_ERROR.code),
     title: INTERNAL_ERROR.title,
     status: INTERNAL_ERROR.status,
-    detail: "Something went wrong on our side. Quote the instance id when reporting it.",
+    detail: INTERNAL_ERROR.detail,
     code: INTERNAL_ERROR.code,
     instance: requestId,
   };

@@ -28,18 +28,23 @@ export type ErrorClass = {
   readonly code: string;
   /** Short, human title that does not change between occurrences. */
   readonly title: string;
+  /** The default explanation of one occurrence. */
+  readonly detail: string;
 };
 
 export abstract class AppError extends Error {
   static readonly status: ErrorStatus = 500;
   static readonly code: string = "internal_error";
   static readonly title: string = "Internal server error";
+  /** What the problem's `detail` says when the throw site has nothing more particular. */
+  static readonly detail: string =
+    "Something went wrong on our side. Quote the instance id when reporting it.";
 
   readonly status: ErrorStatus;
   readonly code: string;
   readonly title: string;
 
-  constructor(detail: string) {
+  constructor(detail: string = new.target.detail) {
     super(detail);
     this.name = new.target.name;
     // The facts of the class actually thrown (a subclass overrides the statics).
@@ -60,25 +65,19 @@ export class BadRequestError extends AppError {
 
 export class MalformedJsonError extends BadRequestError {
   static override readonly code = "malformed_json";
-  constructor(detail = "The body is not valid JSON") {
-    super(detail);
-  }
+  static override readonly detail: string = "The body is not valid JSON";
 }
 
 export class MalformedBodyError extends BadRequestError {
   static override readonly code = "malformed_body";
-  constructor(detail = "The body does not parse as its Content-Type") {
-    super(detail);
-  }
+  static override readonly detail: string = "The body does not parse as its Content-Type";
 }
 
 export class UnauthenticatedError extends AppError {
   static override readonly status = 401;
   static override readonly code: string = "unauthenticated";
   static override readonly title: string = "Unauthenticated";
-  constructor(detail = "Missing or invalid credentials") {
-    super(detail);
-  }
+  static override readonly detail: string = "Missing or invalid credentials";
 }
 
 /** A bearer token was sent and refused (RFC 6750 `error="invalid_token"`). */
@@ -90,18 +89,14 @@ export class ForbiddenError extends AppError {
   static override readonly status = 403;
   static override readonly code: string = "forbidden";
   static override readonly title: string = "Forbidden";
-  constructor(detail = "You are not allowed to do this") {
-    super(detail);
-  }
+  static override readonly detail: string = "You are not allowed to do this";
 }
 
 export class NotFoundError extends AppError {
   static override readonly status = 404;
   static override readonly code: string = "not_found";
   static override readonly title: string = "Not found";
-  constructor(detail = "The resource does not exist") {
-    super(detail);
-  }
+  static override readonly detail: string = "The resource does not exist";
 }
 
 export class MethodNotAllowedError extends AppError {
@@ -123,9 +118,8 @@ export class PreconditionFailedError extends AppError {
   static override readonly status = 412;
   static override readonly code = "precondition_failed";
   static override readonly title = "Precondition failed";
-  constructor(detail = "The resource has changed since you last read it (If-Match failed)") {
-    super(detail);
-  }
+  static override readonly detail: string =
+    "The resource has changed since you last read it (If-Match failed)";
 }
 
 export class PayloadTooLargeError extends AppError {

@@ -18,9 +18,7 @@ export const MULTIPART_CONTENT_TYPE = "multipart/form-data";
 export class UnsupportedGrantTypeError extends BadRequestError {
   static override readonly code = "unsupported_grant_type";
   static override readonly title = "Unsupported grant type";
-  constructor() {
-    super("grant_type must be 'password' or 'refresh_token'");
-  }
+  static override readonly detail = "grant_type must be 'password' or 'refresh_token'";
 }
 
 /** The RFC 6749 error for a problem of the token endpoint; none for 429 and 5xx (no code fits). */

@@ -13,9 +13,6 @@ export class IdempotencyKeyMismatchError extends FieldValidationError {
 export class IdempotencyKeyInFlightError extends ConflictError {
   static override readonly code = "idempotency_key_in_flight";
   static override readonly title = "Request in progress";
-  constructor() {
-    super(
-      "A request with this Idempotency-Key is still being processed; retry shortly to get its response",
-    );
-  }
+  static override readonly detail =
+    "A request with this Idempotency-Key is still being processed; retry shortly to get its response";
 }

@@ -2,9 +2,7 @@ import { ConflictError, NotFoundError } from "../../lib/errors";
 
 export class MailNotFoundError extends NotFoundError {
   static override readonly code = "mail_not_found";
-  constructor() {
-    super("No outbox row with this id");
-  }
+  static override readonly detail = "No outbox row with this id";
 }
 
 export class MailNotDeadError extends ConflictError {
