@@ -167,6 +167,22 @@ export const getProduct = defineRoute({
   },
 });
 
+/** What PUT and PATCH share: the id, If-Match, their errors and the answer with its ETag. */
+function productWrite<Body extends z.ZodType>(body: Body, answer: string) {
+  return {
+    auth: "admin" as const,
+    request: {
+      params: ProductIdParams,
+      headers: ifMatchHeaders,
+      body: { content: jsonContent(body) },
+    },
+    errors: [ProductNotFoundError, SkuTakenError, PreconditionFailedError],
+    responses: {
+      200: { description: answer, headers: etagHeader, content: jsonContent(ProductSchema) },
+    },
+  };
+}
+
 export const replaceProduct = defineRoute({
   method: "put",
   path: ITEM,
@@ -175,16 +191,7 @@ export const replaceProduct = defineRoute({
   summary: "Replace a product",
   description:
     "Every field; omitted optional fields take their defaults. Send `If-Match` to avoid lost updates.",
-  auth: "admin",
-  request: {
-    params: ProductIdParams,
-    headers: ifMatchHeaders,
-    body: { content: jsonContent(ProductReplaceSchema) },
-  },
-  errors: [ProductNotFoundError, SkuTakenError, PreconditionFailedError],
-  responses: {
-    200: { description: "Replaced", headers: etagHeader, content: jsonContent(ProductSchema) },
-  },
+  ...productWrite(ProductReplaceSchema, "Replaced"),
 });
 
 export const patchProduct = defineRoute({
@@ -195,16 +202,7 @@ export const patchProduct = defineRoute({
   summary: "Update some fields of a product",
   description:
     "Changes only the fields sent (at least one). Send `If-Match` to avoid lost updates (412 when it is no longer current).",
-  auth: "admin",
-  request: {
-    params: ProductIdParams,
-    headers: ifMatchHeaders,
-    body: { content: jsonContent(ProductPatchSchema) },
-  },
-  errors: [ProductNotFoundError, SkuTakenError, PreconditionFailedError],
-  responses: {
-    200: { description: "Updated", headers: etagHeader, content: jsonContent(ProductSchema) },
-  },
+  ...productWrite(ProductPatchSchema, "Updated"),
 });
 
 export const deleteProduct = defineRoute({
