@@ -158,5 +158,3 @@ export function createApp(options: CreateAppOptions = {}) {
 
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;
