@@ -7,6 +7,7 @@
 //   npm run bench -- --port 18710       app on 18710, ceiling on 18711 (default: free ports)
 //   npm run bench -- --run-worker-first /docs/*,/api/*   override wrangler.toml's setting
 //   npm run bench -- --out FILE         JSON results (default bench/results/latest.json)
+//   npm run bench -- --only health      only the endpoints whose name matches (a regexp)
 //
 //   npm run bench -- --profile          CPU profile of the app per endpoint (unminified build)
 //
@@ -18,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { copyDocsAssets } from "../scripts/copy-docs-assets.mjs";
+import { workerdCpuClock } from "./cpu.mjs";
 import { measure, runAll } from "./load.mjs";
 import { profileWhile } from "./profile.mjs";
 import { markdown } from "./report.mjs";
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     port: { type: "string" },
     "run-worker-first": { type: "string" },
     out: { type: "string", default: path.join(root, "bench", "results", "latest.json") },
+    only: { type: "string" },
   },
 });
 const latencyMs = Number(args["d1-latency"]);
@@ -152,7 +155,12 @@ async function endpoints(appBase, token) {
  * @param {{ bundle: ReturnType<typeof uploadSize>, startup: ReturnType<typeof startupCpu> }} figures
  */
 async function benchmark(appBase, ceilingBase, list, { bundle, startup }) {
-  const rows = await runAll({ app: appBase, ceiling: ceilingBase }, list, { ...plan, log });
+  const cpuClock = workerdCpuClock();
+  const rows = await runAll({ app: appBase, ceiling: ceilingBase }, list, {
+    ...plan,
+    cpuClock,
+    log,
+  });
   console.log(markdown(rows, { bundle, startup, latencyMs }));
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const results = {
@@ -223,7 +231,11 @@ try {
   log("bench: both Workers ready, databases seeded");
   try {
     const appBase = `http://${HOST}:${appPort}`;
-    const list = await endpoints(appBase, await accessToken(appBase));
+    const only = args.only === undefined ? null : new RegExp(args.only, "i");
+    const list = (await endpoints(appBase, await accessToken(appBase))).filter(
+      (endpoint) => only === null || only.test(endpoint.name),
+    );
+    if (list.length === 0) throw new Error(`--only ${args.only} matches no endpoint`);
     if (args.profile) await profileEndpoints(appBase, list, path.dirname(args.out));
     else await benchmark(appBase, `http://${HOST}:${ceilingPort}`, list, { bundle, startup });
   } finally {

@@ -6,17 +6,20 @@ import autocannon from "autocannon";
 /**
  * @typedef {{ name: string, goal: number, method: "GET" | "POST", path: string,
  *   headers?: Record<string, string>, body?: string, connections?: number }} Endpoint
- * @typedef {{ rps: number, p50: number, p99: number, non2xx: number, errors: number }} Sample
  * @typedef {{ rps: number, p50: number, p99: number, non2xx: number, errors: number,
- *   roundTrips: number | null, rounds: Sample[] }} Side
+ *   cpuUsPerRequest: number | null }} Sample
+ * @typedef {{ rps: number, p50: number, p99: number, non2xx: number, errors: number,
+ *   cpuUsPerRequest: number | null, roundTrips: number | null, rounds: Sample[] }} Side
  */
 
 /**
  * @param {string} base @param {Endpoint} endpoint
- * @param {{ seconds: number, connections: number }} load
+ * @param {{ seconds: number, connections: number, cpuClock?: (() => number) | null }} load
+ *   cpuClock: workerd's CPU time in ms (bench/cpu.mjs), for the CPU per request
  * @returns {Promise<Sample>}
  */
 export async function measure(base, endpoint, load) {
+  const cpuBefore = load.cpuClock?.() ?? null;
   const result = await autocannon({
     url: `${base}${endpoint.path}`,
     method: endpoint.method,
@@ -26,12 +29,16 @@ export async function measure(base, endpoint, load) {
     duration: load.seconds,
     timeout: 10,
   });
+  const cpuMs = cpuBefore === null || !load.cpuClock ? null : load.cpuClock() - cpuBefore;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    // Only one Worker is loaded at a time, so workerd's CPU in the round is this side's.
+    cpuUsPerRequest:
+      cpuMs === null || result.requests.total === 0 ? null : (1000 * cpuMs) / result.requests.total,
   };
 }
 
@@ -75,12 +82,14 @@ function median(values) {
 
 /** @param {Sample[]} rounds @param {number | null} roundTrips @returns {Side} */
 function summarise(rounds, roundTrips) {
+  const cpu = rounds.map((r) => r.cpuUsPerRequest).filter((value) => value !== null);
   return {
     rps: median(rounds.map((r) => r.rps)),
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    cpuUsPerRequest: cpu.length === rounds.length ? median(cpu) : null,
     roundTrips,
     rounds,
   };
@@ -91,7 +100,7 @@ function summarise(rounds, roundTrips) {
  * @param {{ app: string, ceiling: string }} bases
  * @param {Endpoint[]} endpoints
  * @param {{ seconds: number, warmupSeconds: number, rounds: number, connections: number,
- *   log: (line: string) => void }} plan
+ *   cpuClock: (() => number) | null, log: (line: string) => void }} plan
  */
 export async function runAll(bases, endpoints, plan) {
   const results = [];
@@ -110,8 +119,10 @@ export async function runAll(bases, endpoints, plan) {
     }
     const app = summarise(rounds.app, await probeRoundTrips(bases.app, endpoint));
     const ceiling = summarise(rounds.ceiling, await probeRoundTrips(bases.ceiling, endpoint));
+    const us = (/** @type {Side} */ side) =>
+      side.cpuUsPerRequest === null ? "" : ` (${side.cpuUsPerRequest.toFixed(0)} µs CPU)`;
     plan.log(
-      `bench: ${endpoint.name}: app ${app.rps.toFixed(0)} req/s, ceiling ${ceiling.rps.toFixed(0)} req/s`,
+      `bench: ${endpoint.name}: app ${app.rps.toFixed(0)} req/s${us(app)}, ceiling ${ceiling.rps.toFixed(0)} req/s${us(ceiling)}`,
     );
     results.push({ endpoint: endpoint.name, goal: endpoint.goal, app, ceiling });
   }

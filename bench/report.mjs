@@ -6,6 +6,9 @@ const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(dig
 /** @param {number | null} trips */
 const trips = (trips) => (trips === null ? "n/a" : String(trips));
 
+/** @param {number | null} us */
+const cpu = (us) => (us === null ? "n/a" : fixed(us));
+
 /**
  * @param {{ endpoint: string, goal: number, app: import("./load.mjs").Side,
  *   ceiling: import("./load.mjs").Side }[]} rows
@@ -14,8 +17,8 @@ const trips = (trips) => (trips === null ? "n/a" : String(trips));
  */
 export function markdown(rows, extra) {
   const lines = [
-    "| endpoint | app req/s | ceiling req/s | ratio (goal) | app p50 / p99 ms | ceiling p50 / p99 ms | D1 round trips app / ceiling | non-2xx app / ceiling |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| endpoint | app req/s | ceiling req/s | ratio (goal) | app p50 / p99 ms | ceiling p50 / p99 ms | workerd CPU µs/request app / ceiling | D1 round trips app / ceiling | non-2xx app / ceiling |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { endpoint, goal, app, ceiling } of rows) {
     // No answer within a round (a saturated machine) is no figure, not zero.
@@ -31,6 +34,7 @@ export function markdown(rows, extra) {
           : ` ${fixed(ratio, 2)}× `,
         ` ${fixed(app.p50, 1)} / ${fixed(app.p99, 1)} `,
         ` ${fixed(ceiling.p50, 1)} / ${fixed(ceiling.p99, 1)} `,
+        ` ${cpu(app.cpuUsPerRequest)} / ${cpu(ceiling.cpuUsPerRequest)} `,
         ` ${trips(app.roundTrips)} / ${trips(ceiling.roundTrips)} `,
         ` ${app.non2xx + app.errors} / ${ceiling.non2xx + ceiling.errors} `,
         "",
