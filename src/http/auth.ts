@@ -20,6 +20,15 @@ function bearerToken(header: string | undefined): string {
 
 export type AuthLevel = "user" | "admin";
 
+export type AuthOptions = {
+  /**
+   * The route's first read is the same whatever the caller's role (order placement reads
+   * the catalog and the Idempotency-Key): the account check always rides with it, and the
+   * account's role, not the token's, applies once it is read.
+   */
+  roleBlindFirstRead?: boolean;
+};
+
 /**
  * Authenticates the caller; their responses are private, so they are never cached.
  *
@@ -28,16 +37,19 @@ export type AuthLevel = "user" | "admin";
  * That is safe when the token's role cannot widen what the first read sees: a customer's
  * token, or an admin's on an admin route (the check then refuses a demoted admin with 403).
  * Otherwise (an admin's token on a shared route, a customer's on an admin route) the
- * account is read first, in a round trip of its own, and its current role applies.
+ * account is read first, in a round trip of its own, and its current role applies. A
+ * route whose first read no role can widen (`roleBlindFirstRead`) always shares it.
  */
-export function requireUser(level: AuthLevel) {
+export function requireUser(level: AuthLevel, options: AuthOptions = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const { authenticator } = c.var.services;
     const principal = await authenticator.authenticate(bearerToken(c.req.header("Authorization")));
     c.set("principal", principal);
     const sharesFirstRead =
       level === "admin" ? principal.role === "admin" : principal.role === "customer";
-    if (sharesFirstRead) {
+    if (sharesFirstRead || options.roleBlindFirstRead) {
+      // No read of a role-blind route uses the token's role, so the account's replaces it.
+      if (options.roleBlindFirstRead) principal.beforeReads();
       if (level === "admin") principal.require("admin");
     } else {
       principal.beforeReads();
@@ -53,8 +65,8 @@ export function requireUser(level: AuthLevel) {
   });
 }
 
-export function authMiddleware(level: AuthLevel) {
-  return [requireUser(level)];
+export function authMiddleware(level: AuthLevel, options: AuthOptions = {}) {
+  return [requireUser(level, options)];
 }
 
 /**

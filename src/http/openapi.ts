@@ -170,6 +170,8 @@ type DefineRouteConfig = RouteConfig & {
   /** Required: what the operation does beyond its summary (rules, side effects, errors). */
   description: string;
   auth?: AuthLevel;
+  /** See AuthOptions: the account check rides with the first read whatever the token's role. */
+  roleBlindFirstRead?: boolean;
   errors?: RouteErrors;
   /** Extra examples for the problem responses (the token endpoint's OAuth2 `error` member). */
   problemVariants?: ProblemVariants;
@@ -185,8 +187,15 @@ type DefineRouteConfig = RouteConfig & {
  */
 export function defineRoute<R extends DefineRouteConfig>(
   config: R,
-): Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded"> {
-  const { auth, errors = [], problemVariants, settingsGuarded = true, ...route } = config;
+): Omit<R, "auth" | "roleBlindFirstRead" | "errors" | "problemVariants" | "settingsGuarded"> {
+  const {
+    auth,
+    roleBlindFirstRead,
+    errors = [],
+    problemVariants,
+    settingsGuarded = true,
+    ...route
+  } = config;
   const implied: ErrorClass[] = [];
   const request = route.request;
   if (request?.params || request?.query || request?.headers || request?.body) {
@@ -229,7 +238,7 @@ export function defineRoute<R extends DefineRouteConfig>(
   if (settingsGuarded) responses[503] ??= documentedProblem(503, [MisconfiguredError]);
 
   const middleware = [
-    ...(auth ? authMiddleware(auth) : []),
+    ...(auth ? authMiddleware(auth, { roleBlindFirstRead }) : []),
     ...(bodyGuard ? [bodyGuard] : []),
     ...(route.middleware ? [route.middleware].flat() : []),
   ];
@@ -241,7 +250,10 @@ export function defineRoute<R extends DefineRouteConfig>(
     parameters: [...(route.parameters ?? []), ...EDGE_PARAMETERS],
     security: auth ? USER_SECURITY : PUBLIC_SECURITY,
     ...(middleware.length ? { middleware } : {}),
-  }) as unknown as Omit<R, "auth" | "errors" | "problemVariants" | "settingsGuarded">;
+  }) as unknown as Omit<
+    R,
+    "auth" | "roleBlindFirstRead" | "errors" | "problemVariants" | "settingsGuarded"
+  >;
 }
 
 /** A JSON request or response body in a route definition. */

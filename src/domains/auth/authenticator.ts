@@ -49,7 +49,7 @@ export class CheckedPrincipal implements Principal {
     return this.checked;
   }
 
-  /** For a check made before the request's own reads: the account's role is the one to use. */
+  /** For a check made before any read that the role could change: the account's role is the one to use. */
   beforeReads(): void {
     this.adoptRole = true;
   }

@@ -44,6 +44,8 @@ export const placeOrder = defineRoute({
     "Limits: 30 placements per user per minute (429 with `Retry-After`); a customer holds at most 20 orders in `placed` at once (409 `too_many_open_orders`: cancel one or wait for fulfilment). Admins are not capped.",
   ].join("\n\n"),
   auth: "user",
+  // The catalog and the key are read alike for every role; the role decides only the write.
+  roleBlindFirstRead: true,
   request: { headers: idempotencyKeyHeaders, body: { content: jsonContent(PlaceOrderSchema) } },
   errors: [
     ProductNotFoundError,

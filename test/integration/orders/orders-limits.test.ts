@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { expectProblem } from "../../helpers/auth";
 import { createAdmin, createCustomer } from "../../helpers/factories";
@@ -33,6 +34,15 @@ describe("open orders: at most 20 placed per customer", () => {
     for (let i = 0; i < 21; i += 1) {
       await placed(admin.token, [{ product_id: product.id, quantity: 1 }]);
     }
+  });
+
+  it("caps a demoted admin at once: the account's role applies, not the token's", async () => {
+    const admin = await createAdmin();
+    const product = await createProduct({ stock: 100 });
+    const line = [{ product_id: product.id, quantity: 1 }];
+    for (let i = 0; i < 20; i += 1) await placed(admin.token, line);
+    await env.DB.prepare("UPDATE users SET role = 'customer' WHERE id = ?").bind(admin.id).run();
+    await expectProblem(await placeOrder(admin.token, line), 409, "too_many_open_orders");
   });
 });
 

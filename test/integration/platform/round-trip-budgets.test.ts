@@ -75,6 +75,16 @@ describe("round-trip budgets", () => {
     });
   });
 
+  it("POST /orders by an admin: 2 (the account check rides with the catalog read whatever the role)", async () => {
+    const admin = await createAdmin();
+    const product = await createProduct({ stock: 10 });
+    await expectTrips(2, 201, "/api/v1/orders", {
+      method: "POST",
+      token: admin.token,
+      body: { items: [{ product_id: product.id, quantity: 1 }] },
+    });
+  });
+
   it("POST /orders with a new Idempotency-Key: 2 (the key read with the catalog, recorded with the order)", async () => {
     const customer = await createCustomer();
     const product = await createProduct({ stock: 10 });
