@@ -1,6 +1,6 @@
-import { createDatabase } from "./db/client";
+import { createDatabase, type Database } from "./db/client";
 import { RequestD1 } from "./db/request-d1";
-import { d1UnitOfWork } from "./db/unit-of-work";
+import { d1UnitOfWork, type UnitOfWorkFactory } from "./db/unit-of-work";
 import { AccessTokens } from "./domains/auth/access-tokens";
 import { D1RefreshTokensRepository, D1ResetTokensRepository } from "./domains/auth/auth.repository";
 import { AuthService } from "./domains/auth/auth.service";
@@ -54,20 +54,6 @@ export type Services = {
 
 export type ServiceOverrides = Partial<Services>;
 
-/** Defines `name` as a getter that builds the service on first use and keeps it. */
-function lazy<K extends keyof Services>(target: Services, name: K, build: () => Services[K]): void {
-  let instance: Services[K] | undefined;
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    // Overrides (tests) redefine the property after it is declared here.
-    configurable: true,
-    get: () => {
-      instance ??= build();
-      return instance;
-    },
-  });
-}
-
 function requireSettings(env: Bindings): Settings {
   const result = loadSettings(env);
   if (!result.ok) {
@@ -78,124 +64,187 @@ function requireSettings(env: Bindings): Settings {
 
 /**
  * The composition root, per request (or per queue batch / cron run): wires repositories
- * over this request's bindings into services. Services are built lazily, so a request
- * pays only for what it uses. Overrides replace any service, for tests. A request passes
- * its D1 session (`d1`); jobs use the binding, so the primary.
+ * over this request's bindings into services. Each service is built on first use and kept
+ * (getters on the prototype: nothing is defined per request), and Drizzle is built only
+ * when a repository needs it, so a request pays only for what it uses (GET /health for
+ * nothing). A request passes its D1 session (`d1`); jobs use the binding, so the primary.
  */
+class RequestServices implements Services {
+  #db: Database | undefined;
+  #unitOfWork: UnitOfWorkFactory | undefined;
+  #health: HealthService | undefined;
+  #users: UsersService | undefined;
+  #sessions: SessionsService | undefined;
+  #auth: AuthService | undefined;
+  #mailer: Mailer | undefined;
+  #mail: MailService | undefined;
+  #deadLetters: DeadLettersService | undefined;
+  #accessTokens: AccessTokens | undefined;
+  #authenticator: Authenticator | undefined;
+  #products: ProductsService | undefined;
+  #orders: OrdersService | undefined;
+  #idempotency: IdempotencyService | undefined;
+
+  constructor(
+    private readonly env: Bindings,
+    private readonly d1: RequestD1,
+  ) {}
+
+  private get db(): Database {
+    this.#db ??= createDatabase(this.d1);
+    return this.#db;
+  }
+
+  private get unitOfWork(): UnitOfWorkFactory {
+    this.#unitOfWork ??= d1UnitOfWork(this.db);
+    return this.#unitOfWork;
+  }
+
+  private limiter(name: RateLimitName) {
+    return bindingRateLimiter(this.env[name], name);
+  }
+
+  get health(): HealthService {
+    this.#health ??= new HealthService(new D1HealthRepository(this.db), BUNDLED_MIGRATIONS, () =>
+      loadSettings(this.env),
+    );
+    return this.#health;
+  }
+
+  get users(): UsersService {
+    this.#users ??= new UsersService(
+      new D1UsersRepository(this.db),
+      this.unitOfWork,
+      this.sessions,
+      systemClock,
+    );
+    return this.#users;
+  }
+
+  get sessions(): SessionsService {
+    this.#sessions ??= new SessionsService(
+      new D1RefreshTokensRepository(this.db),
+      this.unitOfWork,
+      systemClock,
+    );
+    return this.#sessions;
+  }
+
+  get auth(): AuthService {
+    if (this.#auth) return this.#auth;
+    const settings = requireSettings(this.env);
+    this.#auth = new AuthService({
+      users: this.users,
+      sessions: this.sessions,
+      resetTokens: new D1ResetTokensRepository(this.db),
+      accessTokens: this.accessTokens,
+      mail: this.mail,
+      hasher: createPasswordHasher({ pepper: settings.PASSWORD_PEPPER }),
+      limits: {
+        loginEmail: this.limiter("LOGIN_EMAIL_LIMITER"),
+        loginIp: this.limiter("LOGIN_IP_LIMITER"),
+        resetEmail: this.limiter("RESET_EMAIL_LIMITER"),
+        registerIp: this.limiter("REGISTER_IP_LIMITER"),
+        passwordChange: this.limiter("PASSWORD_CHANGE_LIMITER"),
+      },
+      unitOfWork: this.unitOfWork,
+      clock: systemClock,
+      resetUrl: passwordResetUrl(settings),
+    });
+    return this.#auth;
+  }
+
+  get mailer(): Mailer {
+    if (this.#mailer) return this.#mailer;
+    const settings = requireSettings(this.env);
+    this.#mailer =
+      settings.MAILER === "log"
+        ? new LogMailer(jsonLogger, settings.APP_ENV)
+        : // Settings refuse MAILER=http without both of these.
+          new HttpMailer({
+            url: settings.MAIL_API_URL ?? "",
+            apiKey: settings.MAIL_API_KEY ?? "",
+            from: settings.MAIL_FROM,
+          });
+    return this.#mailer;
+  }
+
+  get mail(): MailService {
+    this.#mail ??= new MailService(
+      new D1OutboxRepository(this.db),
+      bindingMailQueue(this.env.MAIL_QUEUE as Queue<MailJob>),
+      this.mailer,
+      systemClock,
+      jsonLogger,
+      new TextSealer(outboxKeys(requireSettings(this.env))),
+    );
+    return this.#mail;
+  }
+
+  get deadLetters(): DeadLettersService {
+    this.#deadLetters ??= new DeadLettersService(new D1OutboxRepository(this.db), jsonLogger);
+    return this.#deadLetters;
+  }
+
+  get accessTokens(): AccessTokens {
+    if (this.#accessTokens) return this.#accessTokens;
+    const settings = requireSettings(this.env);
+    this.#accessTokens = new AccessTokens({
+      secret: settings.JWT_SECRET,
+      previousSecret: settings.JWT_SECRET_PREVIOUS,
+      issuer: settings.JWT_ISSUER,
+      audience: settings.JWT_AUDIENCE,
+    });
+    return this.#accessTokens;
+  }
+
+  get authenticator(): Authenticator {
+    this.#authenticator ??= new Authenticator(
+      this.accessTokens,
+      new D1PrincipalsRepository(this.db, this.d1),
+      this.d1,
+    );
+    return this.#authenticator;
+  }
+
+  get products(): ProductsService {
+    this.#products ??= new ProductsService(new D1ProductsRepository(this.db), systemClock);
+    return this.#products;
+  }
+
+  get orders(): OrdersService {
+    this.#orders ??= new OrdersService({
+      orders: new D1OrdersRepository(this.db),
+      products: this.products,
+      users: this.users,
+      mail: this.mail,
+      placeLimiter: this.limiter("ORDER_PLACE_LIMITER"),
+      unitOfWork: this.unitOfWork,
+      clock: systemClock,
+    });
+    return this.#orders;
+  }
+
+  get idempotency(): IdempotencyService {
+    this.#idempotency ??= new IdempotencyService(
+      new D1IdempotencyRepository(this.db, this.d1),
+      this.unitOfWork,
+      systemClock,
+    );
+    return this.#idempotency;
+  }
+}
+
+/** The services of one request (or job run); `overrides` replace any of them, for tests. */
 export function buildServices(
   env: Bindings,
   overrides: ServiceOverrides = {},
   // Jobs have no request: their queries go to the primary.
   d1: RequestD1 = new RequestD1(env.DB, { constraint: "first-primary" }),
 ): Services {
-  const db = createDatabase(d1);
-  const clock = systemClock;
-  const unitOfWork = d1UnitOfWork(db);
-  const limiter = (name: RateLimitName) => bindingRateLimiter(env[name], name);
-  const services = {} as Services;
-
-  lazy(
-    services,
-    "health",
-    () =>
-      new HealthService(new D1HealthRepository(db), BUNDLED_MIGRATIONS, () => loadSettings(env)),
-  );
-  lazy(
-    services,
-    "users",
-    () => new UsersService(new D1UsersRepository(db), unitOfWork, services.sessions, clock),
-  );
-  lazy(
-    services,
-    "sessions",
-    () => new SessionsService(new D1RefreshTokensRepository(db), unitOfWork, clock),
-  );
-  lazy(services, "auth", () => {
-    const settings = requireSettings(env);
-    return new AuthService({
-      users: services.users,
-      sessions: services.sessions,
-      resetTokens: new D1ResetTokensRepository(db),
-      accessTokens: services.accessTokens,
-      mail: services.mail,
-      hasher: createPasswordHasher({ pepper: settings.PASSWORD_PEPPER }),
-      limits: {
-        loginEmail: limiter("LOGIN_EMAIL_LIMITER"),
-        loginIp: limiter("LOGIN_IP_LIMITER"),
-        resetEmail: limiter("RESET_EMAIL_LIMITER"),
-        registerIp: limiter("REGISTER_IP_LIMITER"),
-        passwordChange: limiter("PASSWORD_CHANGE_LIMITER"),
-      },
-      unitOfWork,
-      clock,
-      resetUrl: passwordResetUrl(settings),
-    });
-  });
-  lazy(services, "mailer", () => {
-    const settings = requireSettings(env);
-    if (settings.MAILER === "log") return new LogMailer(jsonLogger, settings.APP_ENV);
-    // Settings refuse MAILER=http without both of these.
-    return new HttpMailer({
-      url: settings.MAIL_API_URL ?? "",
-      apiKey: settings.MAIL_API_KEY ?? "",
-      from: settings.MAIL_FROM,
-    });
-  });
-  lazy(
-    services,
-    "mail",
-    () =>
-      new MailService(
-        new D1OutboxRepository(db),
-        bindingMailQueue(env.MAIL_QUEUE as Queue<MailJob>),
-        services.mailer,
-        clock,
-        jsonLogger,
-        new TextSealer(outboxKeys(requireSettings(env))),
-      ),
-  );
-  lazy(
-    services,
-    "deadLetters",
-    () => new DeadLettersService(new D1OutboxRepository(db), jsonLogger),
-  );
-  lazy(services, "accessTokens", () => {
-    const settings = requireSettings(env);
-    return new AccessTokens({
-      secret: settings.JWT_SECRET,
-      previousSecret: settings.JWT_SECRET_PREVIOUS,
-      issuer: settings.JWT_ISSUER,
-      audience: settings.JWT_AUDIENCE,
-    });
-  });
-  lazy(
-    services,
-    "authenticator",
-    () => new Authenticator(services.accessTokens, new D1PrincipalsRepository(db, d1), d1),
-  );
-
-  lazy(services, "products", () => new ProductsService(new D1ProductsRepository(db), clock));
-  lazy(
-    services,
-    "orders",
-    () =>
-      new OrdersService({
-        orders: new D1OrdersRepository(db),
-        products: services.products,
-        users: services.users,
-        mail: services.mail,
-        placeLimiter: limiter("ORDER_PLACE_LIMITER"),
-        unitOfWork,
-        clock,
-      }),
-  );
-  lazy(
-    services,
-    "idempotency",
-    () => new IdempotencyService(new D1IdempotencyRepository(db, d1), unitOfWork, clock),
-  );
-
+  const services: Services = new RequestServices(env, d1);
   for (const [name, service] of Object.entries(overrides)) {
+    // An own property shadows the prototype's getter, also for the services built from it.
     Object.defineProperty(services, name, { value: service, enumerable: true });
   }
   return services;
