@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { ACCESS_TOKEN_TTL_SECONDS, inWords } from "./domains/auth/auth.values";
 import type { AppEnv } from "./http/app-env";
 import {
   anyClientProblem,
@@ -42,8 +43,7 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description:
-      "Access token from POST /api/v1/auth/login (15 minutes). Refused with 401 `invalid_token` once expired, or from the request after its login (session) was revoked: logout, password reset or change, refresh token reuse, deactivation.",
+    description: `Access token from POST /api/v1/auth/login (${inWords(ACCESS_TOKEN_TTL_SECONDS)}). Refused with 401 \`invalid_token\` once expired, or from the request after its login (session) was revoked: logout, password reset or change, refresh token reuse, deactivation.`,
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "oauth2Password", {
     type: "oauth2",

@@ -23,6 +23,12 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+/** `per minute`: a limit's window as the documentation states it. */
+export function perPeriod(name: RateLimitName): string {
+  const { period } = RATE_LIMITS[name];
+  return period === 60 ? "per minute" : `per ${period} s`;
+}
+
 /** Adapter over a Workers rate-limiting binding (wrangler.toml `[[ratelimits]]`). */
 export function bindingRateLimiter(binding: RateLimit, name: RateLimitName): RateLimiter {
   const { period } = RATE_LIMITS[name];

@@ -1,8 +1,8 @@
 import { base64url, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { newId } from "../../lib/ids";
 import { isRole, type Role } from "../users/users.values";
+import { ACCESS_TOKEN_TTL_SECONDS } from "./auth.values";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALGORITHM = "HS256";
 const TOKEN_TYPE = "at+jwt";
 

@@ -2,6 +2,7 @@ import { formOriginGuard, OriginNotAllowedError } from "../../http/form-origin";
 import { defineRoute, jsonContent } from "../../http/openapi";
 import type { Problem } from "../../http/problem";
 import { RateLimitedError } from "../../lib/errors";
+import { perPeriod, RATE_LIMITS } from "../../lib/rate-limit";
 import { EmailTakenError } from "../users/users.errors";
 import { UserSchema } from "../users/users.schemas";
 import {
@@ -28,10 +29,16 @@ import {
   TokenFormSchema,
   TokenPairSchema,
 } from "./auth.schemas";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  inWords,
+  REFRESH_TOKEN_TTL_SECONDS,
+  RESET_TOKEN_TTL_SECONDS,
+  SESSION_MAX_AGE_SECONDS,
+} from "./auth.values";
 
 const tokenPairResponse = {
-  description:
-    "An access token (15 minutes) and a refresh token (30 days, single use, and never past 90 days after the login)",
+  description: `An access token (${inWords(ACCESS_TOKEN_TTL_SECONDS)}) and a refresh token (${inWords(REFRESH_TOKEN_TTL_SECONDS)}, single use, and never past ${inWords(SESSION_MAX_AGE_SECONDS)} after the login)`,
   content: jsonContent(TokenPairSchema),
 };
 
@@ -41,8 +48,7 @@ export const register = defineRoute({
   tags: ["Auth"],
   operationId: "register",
   summary: "Create an account",
-  description:
-    "Creates a customer account. Log in afterwards to get tokens. At most 10 registrations per client IP (IPv6: per /64) per minute (429 with `Retry-After`).",
+  description: `Creates a customer account. Log in afterwards to get tokens. At most ${RATE_LIMITS.REGISTER_IP_LIMITER.limit} registrations per client IP (IPv6: per /64) ${perPeriod("REGISTER_IP_LIMITER")} (429 with \`Retry-After\`).`,
   request: { body: { content: jsonContent(RegisterSchema) } },
   responses: { 201: { description: "The new account", content: jsonContent(UserSchema) } },
   errors: [EmailTakenError, RateLimitedError],
@@ -98,8 +104,8 @@ export const login = defineRoute({
     "libraries understand them: `invalid_grant` (401, 403), `invalid_request` (400, 413, 422)",
     "and `unsupported_grant_type`. JSON logins get plain problems.",
     "",
-    "An unknown email and a wrong password get the same 401. At most 5 attempts per email",
-    "and 20 per client IP per minute (429 with `Retry-After`).",
+    `An unknown email and a wrong password get the same 401. At most ${RATE_LIMITS.LOGIN_EMAIL_LIMITER.limit} attempts per email`,
+    `and ${RATE_LIMITS.LOGIN_IP_LIMITER.limit} per client IP ${perPeriod("LOGIN_IP_LIMITER")} (429 with \`Retry-After\`).`,
     "",
     "A form (urlencoded or multipart) sent by a browser must come from this API's own origin",
     "(the docs page) or one of `CORS_ORIGINS` (`Origin` / `Sec-Fetch-Site`), else 403",
@@ -139,8 +145,7 @@ export const refresh = defineRoute({
   tags: ["Auth"],
   operationId: "refreshTokens",
   summary: "Refresh the tokens",
-  description:
-    "Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 `refresh_token_reused`): log in again. A login lasts at most 90 days, however often it is refreshed; after that refresh is 401 `invalid_refresh_token`.",
+  description: `Spends the refresh token and returns a new pair. Presenting a refresh token that was already used revokes every token of that login (401 \`refresh_token_reused\`): log in again. A login lasts at most ${inWords(SESSION_MAX_AGE_SECONDS)}, however often it is refreshed; after that refresh is 401 \`invalid_refresh_token\`.`,
   request: { body: { content: jsonContent(RefreshSchema) } },
   responses: { 200: tokenPairResponse },
   errors: [InvalidRefreshTokenError, RefreshTokenReusedError],
@@ -164,8 +169,7 @@ export const requestPasswordReset = defineRoute({
   tags: ["Auth"],
   operationId: "requestPasswordReset",
   summary: "Ask for a password reset email",
-  description:
-    "Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid 30 minutes is queued. At most 3 requests per email per minute.",
+  description: `Answers 202 whether or not the email has an account. When it has an active one, an email with a single-use token valid ${inWords(RESET_TOKEN_TTL_SECONDS)} is queued. At most ${RATE_LIMITS.RESET_EMAIL_LIMITER.limit} requests per email ${perPeriod("RESET_EMAIL_LIMITER")}.`,
   request: { body: { content: jsonContent(PasswordResetRequestSchema) } },
   responses: { 202: { description: "Accepted", content: jsonContent(AcceptedSchema) } },
   errors: [RateLimitedError],

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { EmailSchema, NameSchema, NewPasswordSchema } from "../users/users.schemas";
 import { EMAIL_MAX, PASSWORD_MAX } from "../users/users.values";
+import { ACCESS_TOKEN_TTL_SECONDS, inWords, REFRESH_TOKEN_TTL_SECONDS } from "./auth.values";
 
 const LoginPasswordSchema = z
   .string()
@@ -86,9 +87,12 @@ export const TokenPairSchema = z
       example: "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
     }),
     token_type: z.literal("bearer").openapi({ example: "bearer" }),
-    expires_in: z.number().int().openapi({ description: "Seconds", example: 900 }),
+    expires_in: z
+      .number()
+      .int()
+      .openapi({ description: "Seconds", example: ACCESS_TOKEN_TTL_SECONDS }),
     refresh_token: z.string().openapi({
-      description: "Opaque, single use (each refresh returns a new one), valid 30 days",
+      description: `Opaque, single use (each refresh returns a new one), valid ${inWords(REFRESH_TOKEN_TTL_SECONDS)}`,
       example: REFRESH_TOKEN_EXAMPLE,
     }),
   })
@@ -96,7 +100,7 @@ export const TokenPairSchema = z
     example: {
       access_token: "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
       token_type: "bearer",
-      expires_in: 900,
+      expires_in: ACCESS_TOKEN_TTL_SECONDS,
       refresh_token: REFRESH_TOKEN_EXAMPLE,
     },
   });

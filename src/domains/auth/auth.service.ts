@@ -9,7 +9,7 @@ import {
   type UserCredentials,
   type UsersService,
 } from "../users/users.service";
-import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from "./access-tokens";
+import type { AccessTokens } from "./access-tokens";
 import {
   AccountDisabledError,
   InvalidCredentialsError,
@@ -18,11 +18,10 @@ import {
   InvalidResetTokenError,
 } from "./auth.errors";
 import type { ResetTokensRepository } from "./auth.repository";
+import { ACCESS_TOKEN_TTL_SECONDS, RESET_TOKEN_TTL_SECONDS } from "./auth.values";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
 import type { PasswordHasher } from "./passwords";
 import type { SessionsService } from "./sessions.service";
-
-export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 
 export type TokenPair = {
   accessToken: string;

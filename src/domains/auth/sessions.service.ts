@@ -9,11 +9,8 @@ import { newId } from "../../lib/ids";
 import type { SessionRevoker } from "../users/users.service";
 import { InvalidRefreshTokenError, RefreshTokenReusedError } from "./auth.errors";
 import type { RefreshTokenRecord, RefreshTokensRepository } from "./auth.repository";
+import { REFRESH_TOKEN_TTL_SECONDS, SESSION_MAX_AGE_SECONDS } from "./auth.values";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-tokens";
-
-export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
-/** A login's family ends this long after the login, however often it is refreshed. */
-export const SESSION_MAX_AGE_SECONDS = 90 * 24 * 60 * 60;
 
 /**
  * A refresh token just minted: the raw value for the client, its family (the session, which

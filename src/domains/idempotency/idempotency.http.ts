@@ -5,7 +5,10 @@ import type { AppEnv } from "../../http/app-env";
 import { PROBLEM_CONTENT_TYPE, toProblem } from "../../http/problem";
 import { AppError } from "../../lib/errors";
 import { jsonLogger } from "../../lib/logger";
-import type { StoredResponse } from "./idempotency.service";
+import { IDEMPOTENCY_TTL_SECONDS, type StoredResponse } from "./idempotency.service";
+
+/** How long a key's first response is replayed, as the documentation states it. */
+export const REPLAY_WINDOW = `${IDEMPOTENCY_TTL_SECONDS / 3600} h`;
 
 /** Route glue for the Idempotency-Key header: its schema, and running a handler under it. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -19,8 +22,7 @@ export const idempotencyKeyHeaders = z.object({
     .optional()
     .openapi({
       param: {
-        description:
-          "Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`. A retry that overlaps the first request gets the first's response once it commits (never a second order); 409 `idempotency_key_in_flight` if the key's record is still marked in flight.",
+        description: `Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within ${REPLAY_WINDOW} gets the first response again, with \`Idempotent-Replayed: true\`; the same key with another body is 422 \`idempotency_key_mismatch\`. A retry that overlaps the first request gets the first's response once it commits (never a second order); 409 \`idempotency_key_in_flight\` if the key's record is still marked in flight.`,
       },
       example: "5f0c1e9a-0d7b-4c1e-9a53-2f6d1b7e8c40",
     }),

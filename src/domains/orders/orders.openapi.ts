@@ -1,11 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import { ForbiddenError, RateLimitedError, ValidationError } from "../../lib/errors";
+import { perPeriod, RATE_LIMITS } from "../../lib/rate-limit";
 import {
   IdempotencyKeyInFlightError,
   IdempotencyKeyMismatchError,
 } from "../idempotency/idempotency.errors";
-import { idempotencyKeyHeaders, idempotentReplayedHeader } from "../idempotency/idempotency.http";
+import {
+  idempotencyKeyHeaders,
+  idempotentReplayedHeader,
+  REPLAY_WINDOW,
+} from "../idempotency/idempotency.http";
 import { ProductNotFoundError } from "../products/products.errors";
 import { UserNotFoundError } from "../users/users.errors";
 import {
@@ -24,6 +29,7 @@ import {
   UserIdParams,
   UserOrderListQuery,
 } from "./orders.schemas";
+import { MAX_OPEN_ORDERS } from "./orders.values";
 
 const TAGS = ["Orders"];
 const COLLECTION = "/orders";
@@ -40,8 +46,8 @@ export const placeOrder = defineRoute({
   description: [
     "Reserves the stock of every line and records the order in one atomic write: all or nothing, and concurrent orders can never oversell (the loser gets 409 `out_of_stock` naming each short product).",
     "Prices are the catalog's at placement and are snapshotted on the lines. Premium customers get `discount_cents = floor(subtotal_cents / 10)`. All products of an order must share one currency (else 422 `mixed_currency`). An archived or unknown product is 404 `product_not_found`.",
-    "Send an `Idempotency-Key` to retry safely: the first response (success or refusal) is replayed for 24 h with `Idempotent-Replayed: true`. A confirmation email is queued.",
-    "Limits: 30 placements per user per minute (429 with `Retry-After`); a customer holds at most 20 orders in `placed` at once (409 `too_many_open_orders`: cancel one or wait for fulfilment). Admins are not capped.",
+    `Send an \`Idempotency-Key\` to retry safely: the first response (success or refusal) is replayed for ${REPLAY_WINDOW} with \`Idempotent-Replayed: true\`. A confirmation email is queued.`,
+    `Limits: ${RATE_LIMITS.ORDER_PLACE_LIMITER.limit} placements per user ${perPeriod("ORDER_PLACE_LIMITER")} (429 with \`Retry-After\`); a customer holds at most ${MAX_OPEN_ORDERS} orders in \`placed\` at once (409 \`too_many_open_orders\`: cancel one or wait for fulfilment). Admins are not capped.`,
   ].join("\n\n"),
   auth: "user",
   // The catalog and the key are read alike for every role; the role decides only the write.

@@ -17,7 +17,7 @@ import {
 } from "./orders.errors";
 import { assertValidLines, type OrderLine, priceOrder } from "./orders.pricing";
 import type { OrderRecord, OrdersRepository } from "./orders.repository";
-import type { OrderStatus } from "./orders.values";
+import { MAX_OPEN_ORDERS, type OrderStatus } from "./orders.values";
 
 export type Order = OrderRecord & { items: OrderLine[] };
 export type OrderLineInput = { productId: string; quantity: number };
@@ -56,9 +56,6 @@ export type OrdersServiceDeps = {
   unitOfWork: UnitOfWorkFactory;
   clock: Clock;
 };
-
-/** Placed orders a customer may hold at once; admins are not capped. */
-export const MAX_OPEN_ORDERS = 20;
 
 /** Statements a caller commits in the order's own batch (the Idempotency-Key record). */
 export type AlsoCommit = (order: Order) => Statement[];

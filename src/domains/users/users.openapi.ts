@@ -1,5 +1,6 @@
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import { RateLimitedError } from "../../lib/errors";
+import { perPeriod, RATE_LIMITS } from "../../lib/rate-limit";
 import { InvalidPasswordError } from "../auth/auth.errors";
 import {
   CannotDeleteSelfError,
@@ -49,8 +50,7 @@ export const changePassword = defineRoute({
   tags: ["Users"],
   operationId: "changeMyPassword",
   summary: "Change your password",
-  description:
-    "Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens are refused (401 `invalid_token`) from the next request on; the session of the access token used here keeps working. At most 5 attempts per user per minute (429 with `Retry-After`).",
+  description: `Needs the current password. Revokes the account's other sessions (logins): their refresh tokens and access tokens are refused (401 \`invalid_token\`) from the next request on; the session of the access token used here keeps working. At most ${RATE_LIMITS.PASSWORD_CHANGE_LIMITER.limit} attempts per user ${perPeriod("PASSWORD_CHANGE_LIMITER")} (429 with \`Retry-After\`).`,
   auth: "user",
   request: { body: { content: jsonContent(ChangePasswordSchema) } },
   responses: { 204: { description: "Password changed" } },
@@ -63,8 +63,7 @@ export const deleteMe = defineRoute({
   tags: ["Users"],
   operationId: "deleteMe",
   summary: "Delete your account",
-  description:
-    "Needs your password. Erases the account and revokes every session (its access tokens stop working at once). An account with orders keeps them: its email and name are anonymised and it is deactivated. The last active admin cannot delete itself (409 `last_active_admin`). Password attempts count against the password-change limit (5 per user per minute, 429 with `Retry-After`).",
+  description: `Needs your password. Erases the account and revokes every session (its access tokens stop working at once). An account with orders keeps them: its email and name are anonymised and it is deactivated. The last active admin cannot delete itself (409 \`last_active_admin\`). Password attempts count against the password-change limit (${RATE_LIMITS.PASSWORD_CHANGE_LIMITER.limit} per user ${perPeriod("PASSWORD_CHANGE_LIMITER")}, 429 with \`Retry-After\`).`,
   auth: "user",
   request: { body: { content: jsonContent(DeleteMeSchema) } },
   responses: { 204: { description: "Account erased" } },

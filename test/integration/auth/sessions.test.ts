@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { refreshTokens } from "../../../src/domains/auth/auth.table";
-import { SESSION_MAX_AGE_SECONDS } from "../../../src/domains/auth/sessions.service";
+import { SESSION_MAX_AGE_SECONDS } from "../../../src/domains/auth/auth.values";
 import { db, expectProblem, insertResetToken, refresh, refreshTokensOf } from "../../helpers/auth";
 import { createAdmin, createUser, loginAs } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";

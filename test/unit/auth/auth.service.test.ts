@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AccessTokens } from "../../../src/domains/auth/access-tokens";
-import {
-  type AuthLimits,
-  AuthService,
-  RESET_TOKEN_TTL_SECONDS,
-} from "../../../src/domains/auth/auth.service";
+import { type AuthLimits, AuthService } from "../../../src/domains/auth/auth.service";
+import { RESET_TOKEN_TTL_SECONDS } from "../../../src/domains/auth/auth.values";
 import { hashOpaqueToken } from "../../../src/domains/auth/opaque-tokens";
 import { SessionsService } from "../../../src/domains/auth/sessions.service";
 import { MailService } from "../../../src/domains/mail/mail.service";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   REFRESH_TOKEN_TTL_SECONDS,
   SESSION_MAX_AGE_SECONDS,
-  SessionsService,
-} from "../../../src/domains/auth/sessions.service";
+} from "../../../src/domains/auth/auth.values";
+import { SessionsService } from "../../../src/domains/auth/sessions.service";
 import { UnauthenticatedError } from "../../../src/lib/errors";
 import { FakeClock } from "../../fakes/clock";
 import { FakeUnitOfWork } from "../../fakes/unit-of-work";

@@ -1,9 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  type Customer,
-  MAX_OPEN_ORDERS,
-  OrdersService,
-} from "../../../src/domains/orders/orders.service";
+import { type Customer, OrdersService } from "../../../src/domains/orders/orders.service";
+import { MAX_OPEN_ORDERS } from "../../../src/domains/orders/orders.values";
 import type { ProductRecord } from "../../../src/domains/products/products.repository";
 import { ProductsService } from "../../../src/domains/products/products.service";
 import type { Clock } from "../../../src/lib/clock";
