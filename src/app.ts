@@ -1,7 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { buildServices, type ServiceOverrides } from "./container";
@@ -14,7 +12,8 @@ import { ordersRoutes } from "./domains/orders/orders.routes";
 import { productsRoutes } from "./domains/products/products.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import type { AppEnv } from "./http/app-env";
-import { BOOKMARK_HEADER, d1Session } from "./http/d1-session";
+import { corsHeaders } from "./http/cors";
+import { d1Session } from "./http/d1-session";
 import { allowedMethods } from "./http/method-not-allowed";
 import { requestMetrics } from "./http/metrics";
 import { API_PREFIX } from "./http/openapi";
@@ -35,7 +34,6 @@ import {
   UnsupportedMediaTypeError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
-import { loadSettings } from "./settings";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -52,36 +50,6 @@ function fromHttpException(error: HTTPException, contentType = ""): AppError | n
   if (error.status === 415) return new UnsupportedMediaTypeError(["application/json"]);
   return null;
 }
-
-/** Built once; the allowed origins come from each request's settings. */
-const corsForSettings = cors({
-  origin: (origin, c: Context<AppEnv>) => {
-    const settings = loadSettings(c.env);
-    return settings.ok && settings.settings.CORS_ORIGINS.includes(origin) ? origin : null;
-  },
-  allowHeaders: [
-    "Authorization",
-    "Content-Type",
-    "If-Match",
-    "If-None-Match",
-    "Idempotency-Key",
-    "X-Request-Id",
-    BOOKMARK_HEADER,
-  ],
-  exposeHeaders: [
-    "ETag",
-    "Location",
-    "Link",
-    "X-Request-Id",
-    "X-Total-Count",
-    "Retry-After",
-    "Idempotent-Replayed",
-    "Server-Timing",
-    BOOKMARK_HEADER,
-    "X-Cache",
-  ],
-  maxAge: 600,
-});
 
 export function createApp(options: CreateAppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -104,12 +72,7 @@ export function createApp(options: CreateAppOptions = {}) {
       overwrite: false,
     }),
   );
-  app.use((c, next) => {
-    // Hono's cors answers every OPTIONS as a preflight; a plain OPTIONS (no
-    // Access-Control-Request-Method) must reach the route so it can answer with Allow.
-    if (c.req.method === "OPTIONS" && !c.req.header("Access-Control-Request-Method")) return next();
-    return corsForSettings(c, next);
-  });
+  app.use(corsHeaders);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
