@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/app-env";
 import { defineRoute, exampleProblem } from "../../http/openapi";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "../../http/problem";
-import { ServiceUnavailableError } from "../../lib/errors";
+import { type FieldError, ServiceUnavailableError } from "../../lib/errors";
 
 const LivenessSchema = z
   .object({ status: z.literal("ok") })
@@ -36,7 +36,7 @@ const liveness = defineRoute({
 
 class NotReadyError extends ServiceUnavailableError {
   static override readonly code = "not_ready";
-  constructor(readonly errors: { path: string; message: string; code: string }[]) {
+  constructor(readonly errors: FieldError[]) {
     super(`Not ready: ${errors.map((e) => e.path.replace("checks.", "")).join(", ")}`);
   }
 }
