@@ -18,7 +18,7 @@ import { allowedMethods } from "./http/method-not-allowed";
 import { requestMetrics } from "./http/metrics";
 import { API_PREFIX } from "./http/openapi";
 import { errorResponse, internalProblem, problemResponse } from "./http/problem";
-import { requestId } from "./http/request-id";
+import { requestContext } from "./http/request-context";
 import { requestLog } from "./http/request-log";
 import { requireValidSettings } from "./http/settings-guard";
 import { validationHook } from "./http/validation";
@@ -58,7 +58,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use(requestMetrics);
   // Next, so the total in Server-Timing covers every other middleware.
   app.use(d1Session);
-  app.use(requestId);
+  app.use(requestContext());
   app.use(requestLog);
   app.use(
     secureHeaders({
@@ -82,7 +82,8 @@ export function createApp(options: CreateAppOptions = {}) {
     }),
   );
   app.use(async (c, next) => {
-    c.set("services", buildServices(c.env, options.overrides, c.var.d1));
+    const scope = { log: c.var.log, trace: c.var.trace };
+    c.set("services", buildServices(c.env, options.overrides, c.var.d1, scope));
     await next();
   });
   app.use("/api/*", requireValidSettings);
@@ -115,7 +116,9 @@ export function createApp(options: CreateAppOptions = {}) {
       const mapped = fromHttpException(error, c.req.header("Content-Type"));
       if (mapped) return errorResponse(mapped, requestIdValue);
     }
-    jsonLogger.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });
+    // Before request-context ran (nothing there throws today), the line still has the id.
+    const log = c.var.log ?? jsonLogger;
+    log.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });
     return problemResponse(internalProblem(requestIdValue));
   });
 

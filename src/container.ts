@@ -25,9 +25,10 @@ import { D1UsersRepository } from "./domains/users/users.repository";
 import { UsersService } from "./domains/users/users.service";
 import { systemClock } from "./lib/clock";
 import { MisconfiguredError } from "./lib/errors";
-import { jsonLogger } from "./lib/logger";
+import { jsonLogger, type Logger } from "./lib/logger";
 import { bindingRateLimiter, type RateLimitName } from "./lib/rate-limit";
 import { TextSealer } from "./lib/sealed-text";
+import type { TraceContext } from "./lib/trace-context";
 import {
   type Bindings,
   loadSettings,
@@ -53,6 +54,14 @@ export type Services = {
 };
 
 export type ServiceOverrides = Partial<Services>;
+
+/**
+ * Who the services work for: a request or a queue message. Their log lines carry its ids,
+ * and the mail they queue carries its trace, so the consumer's lines join the same trace.
+ */
+export type Scope = { log: Logger; trace?: TraceContext };
+
+const UNSCOPED: Scope = { log: jsonLogger };
 
 function requireSettings(env: Bindings): Settings {
   const result = loadSettings(env);
@@ -88,6 +97,7 @@ class RequestServices implements Services {
   constructor(
     private readonly env: Bindings,
     private readonly d1: RequestD1,
+    private readonly scope: Scope,
   ) {}
 
   private get db(): Database {
@@ -159,7 +169,7 @@ class RequestServices implements Services {
     const settings = requireSettings(this.env);
     this.#mailer =
       settings.MAILER === "log"
-        ? new LogMailer(jsonLogger, settings.APP_ENV)
+        ? new LogMailer(this.scope.log, settings.APP_ENV)
         : // Settings refuse MAILER=http without both of these.
           new HttpMailer({
             url: settings.MAIL_API_URL ?? "",
@@ -172,17 +182,17 @@ class RequestServices implements Services {
   get mail(): MailService {
     this.#mail ??= new MailService(
       new D1OutboxRepository(this.db),
-      bindingMailQueue(this.env.MAIL_QUEUE as Queue<MailJob>),
+      bindingMailQueue(this.env.MAIL_QUEUE as Queue<MailJob>, this.scope.trace),
       this.mailer,
       systemClock,
-      jsonLogger,
+      this.scope.log,
       new TextSealer(outboxKeys(requireSettings(this.env))),
     );
     return this.#mail;
   }
 
   get deadLetters(): DeadLettersService {
-    this.#deadLetters ??= new DeadLettersService(new D1OutboxRepository(this.db), jsonLogger);
+    this.#deadLetters ??= new DeadLettersService(new D1OutboxRepository(this.db), this.scope.log);
     return this.#deadLetters;
   }
 
@@ -241,8 +251,9 @@ export function buildServices(
   overrides: ServiceOverrides = {},
   // Jobs have no request: their queries go to the primary.
   d1: RequestD1 = new RequestD1(env.DB, { constraint: "first-primary" }),
+  scope: Scope = UNSCOPED,
 ): Services {
-  const services: Services = new RequestServices(env, d1);
+  const services: Services = new RequestServices(env, d1, scope);
   for (const [name, service] of Object.entries(overrides)) {
     // An own property shadows the prototype's getter, also for the services built from it.
     Object.defineProperty(services, name, { value: service, enumerable: true });

@@ -4,9 +4,9 @@ import { ACCESS_TOKEN_TTL_SECONDS, inWords } from "./domains/auth/auth.values";
 import type { AppEnv } from "./http/app-env";
 import {
   anyClientProblem,
-  D1_BOOKMARK_PARAMETER,
   documentedProblem,
   EDGE_HEADER_COMPONENTS,
+  EDGE_PARAMETER_COMPONENTS,
   EDGE_PARAMETERS,
   PUBLIC_SECURITY,
   withEdgeHeaders,
@@ -53,7 +53,9 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
       password: { tokenUrl: TOKEN_URL, refreshUrl: TOKEN_URL, scopes: {} },
     },
   });
-  app.openAPIRegistry.registerComponent("parameters", "D1Bookmark", D1_BOOKMARK_PARAMETER);
+  for (const [name, parameter] of Object.entries(EDGE_PARAMETER_COMPONENTS)) {
+    app.openAPIRegistry.registerComponent("parameters", name, parameter);
+  }
   for (const [name, header] of Object.entries(EDGE_HEADER_COMPONENTS)) {
     app.openAPIRegistry.registerComponent("headers", name, header);
   }

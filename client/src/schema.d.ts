@@ -1285,6 +1285,11 @@ export interface components {
          * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
          */
         D1Bookmark: string;
+        /**
+         * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+         * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+         */
+        Traceparent: string;
     };
     requestBodies: never;
     headers: {
@@ -1292,6 +1297,8 @@ export interface components {
         ServerTiming: string;
         /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
         D1Bookmark: string;
+        /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+        Traceparent: string;
     };
     pathItems: never;
 }
@@ -1306,6 +1313,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1317,6 +1329,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1328,6 +1341,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1339,6 +1353,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1356,6 +1371,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1367,6 +1387,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1378,6 +1399,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1389,6 +1411,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1417,6 +1440,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1434,6 +1458,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1449,6 +1478,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1460,6 +1490,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1471,6 +1502,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1482,6 +1514,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1493,6 +1526,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1504,6 +1538,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1515,6 +1550,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1526,6 +1562,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1537,6 +1574,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1554,6 +1592,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1571,6 +1614,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1582,6 +1626,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1593,6 +1638,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1604,6 +1650,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,6 +1662,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1626,6 +1674,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1637,6 +1686,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1648,6 +1698,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,6 +1710,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1670,6 +1722,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1687,6 +1740,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1702,6 +1760,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1713,6 +1772,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1724,6 +1784,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,6 +1796,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1746,6 +1808,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1757,6 +1820,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1768,6 +1832,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1779,6 +1844,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1796,6 +1862,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1811,6 +1882,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1820,6 +1892,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1831,6 +1904,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +1916,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1853,6 +1928,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1864,6 +1940,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1875,6 +1952,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1892,6 +1970,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -1907,6 +1990,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1918,6 +2002,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1929,6 +2014,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +2026,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1951,6 +2038,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1962,6 +2050,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1973,6 +2062,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,6 +2074,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2001,6 +2092,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2016,6 +2112,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2025,6 +2122,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,6 +2134,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2047,6 +2146,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2058,6 +2158,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2069,6 +2170,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2080,6 +2182,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2097,6 +2200,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2108,6 +2216,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,6 +2228,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2240,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,6 +2252,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2158,6 +2270,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2173,6 +2290,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2182,6 +2300,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2193,6 +2312,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2204,6 +2324,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2215,6 +2336,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,6 +2348,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2237,6 +2360,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,6 +2372,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2259,6 +2384,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2270,6 +2396,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2287,6 +2414,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2302,6 +2434,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2313,6 +2446,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2324,6 +2458,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2335,6 +2470,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2346,6 +2482,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2357,6 +2494,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2368,6 +2506,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +2518,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2396,6 +2536,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2411,6 +2556,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2420,6 +2566,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2431,6 +2578,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2442,6 +2590,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2453,6 +2602,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2464,6 +2614,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2475,6 +2626,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2638,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2497,6 +2650,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2529,6 +2683,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -2544,6 +2703,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2555,6 +2716,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2566,6 +2728,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2577,6 +2740,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2588,6 +2752,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2599,6 +2764,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2616,6 +2782,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 user_id: string;
@@ -2629,6 +2800,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2640,6 +2812,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2651,6 +2824,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +2836,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2673,6 +2848,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,6 +2860,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2695,6 +2872,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2712,6 +2890,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 user_id: string;
@@ -2725,6 +2908,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2734,6 +2918,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +2930,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2756,6 +2942,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2767,6 +2954,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2778,6 +2966,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2789,6 +2978,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2800,6 +2990,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2811,6 +3002,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,6 +3014,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +3026,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2850,6 +3044,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 user_id: string;
@@ -2867,6 +3066,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2878,6 +3078,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +3090,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2900,6 +3102,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,6 +3114,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2922,6 +3126,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2933,6 +3138,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,6 +3150,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2955,6 +3162,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2966,6 +3174,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2977,6 +3186,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +3217,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -3024,6 +3239,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3035,6 +3252,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3046,6 +3264,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3057,6 +3276,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3074,6 +3294,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -3093,6 +3318,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3104,6 +3331,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3115,6 +3343,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3126,6 +3355,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3137,6 +3367,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,6 +3379,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3391,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +3403,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3181,6 +3415,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3192,6 +3427,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3209,6 +3445,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -3223,6 +3464,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3232,6 +3475,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3243,6 +3487,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3254,6 +3499,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3278,6 +3524,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -3293,6 +3544,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3302,6 +3555,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3313,6 +3567,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,6 +3579,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3341,6 +3597,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
                 /** @description ETag you already have */
                 "If-None-Match"?: string;
             };
@@ -3362,6 +3623,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3379,6 +3642,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3388,6 +3653,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3399,6 +3665,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3410,6 +3677,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,6 +3689,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3438,6 +3707,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
                 /** @description ETag from a previous read; the write happens only if it is still current (else 412) */
                 "If-Match"?: string;
             };
@@ -3461,6 +3735,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3472,6 +3748,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3483,6 +3760,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3494,6 +3772,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3505,6 +3784,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3516,6 +3796,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3527,6 +3808,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3538,6 +3820,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +3832,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3560,6 +3844,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3571,6 +3856,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3582,6 +3868,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3599,6 +3886,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 product_id: string;
@@ -3612,6 +3904,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3621,6 +3914,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3632,6 +3926,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3643,6 +3938,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3654,6 +3950,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3665,6 +3962,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3676,6 +3974,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3687,6 +3986,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3698,6 +3998,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3709,6 +4010,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3726,6 +4028,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
                 /** @description ETag from a previous read; the write happens only if it is still current (else 412) */
                 "If-Match"?: string;
             };
@@ -3749,6 +4056,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3760,6 +4069,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3771,6 +4081,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,6 +4093,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3793,6 +4105,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3804,6 +4117,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3815,6 +4129,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3826,6 +4141,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3837,6 +4153,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +4165,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3859,6 +4177,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3870,6 +4189,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3898,6 +4218,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -3913,6 +4238,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3924,6 +4251,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3935,6 +4263,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3946,6 +4275,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3957,6 +4287,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3968,6 +4299,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3985,6 +4317,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
                 /** @description Any unique string (1..255 characters, e.g. a UUID) to make retries safe. A retry with the same key and body within 24 h gets the first response again, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_mismatch`. A retry that overlaps the first request gets the first's response once it commits (never a second order); 409 `idempotency_key_in_flight` if the key's record is still marked in flight. */
                 "Idempotency-Key"?: string;
             };
@@ -4007,6 +4344,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,6 +4357,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4029,6 +4369,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4040,6 +4381,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4051,6 +4393,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4062,6 +4405,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4073,6 +4417,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4084,6 +4429,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4095,6 +4441,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4106,6 +4453,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4117,6 +4465,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,6 +4483,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 order_id: string;
@@ -4147,6 +4501,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4158,6 +4513,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4169,6 +4525,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4180,6 +4537,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4191,6 +4549,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4202,6 +4561,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4219,6 +4579,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 order_id: string;
@@ -4232,6 +4597,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4243,6 +4609,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4254,6 +4621,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4265,6 +4633,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4276,6 +4645,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4287,6 +4657,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4298,6 +4669,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4309,6 +4681,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,6 +4693,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4331,6 +4705,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4348,6 +4723,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 order_id: string;
@@ -4361,6 +4741,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4372,6 +4753,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,6 +4765,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4394,6 +4777,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4405,6 +4789,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4416,6 +4801,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4427,6 +4813,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4438,6 +4825,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4449,6 +4837,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,6 +4849,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4471,6 +4861,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4497,6 +4888,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 user_id: string;
@@ -4514,6 +4910,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4525,6 +4923,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4536,6 +4935,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4547,6 +4947,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4558,6 +4959,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4569,6 +4971,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4580,6 +4983,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4606,6 +5010,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -4621,6 +5030,8 @@ export interface operations {
                     "Server-Timing": string;
                     /** @description The D1 session's latest bookmark (absent when the request did not reach D1): send it back as `X-D1-Bookmark` to read your writes. */
                     "X-D1-Bookmark"?: string;
+                    /** @description This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request). */
+                    traceparent: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4632,6 +5043,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4643,6 +5055,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4654,6 +5067,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,6 +5079,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4676,6 +5091,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4693,6 +5109,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path: {
                 id: string;
@@ -4706,6 +5127,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4717,6 +5139,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4728,6 +5151,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4739,6 +5163,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4750,6 +5175,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4761,6 +5187,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4772,6 +5199,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,6 +5211,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4794,6 +5223,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4805,6 +5235,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4816,6 +5247,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4833,6 +5265,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -4844,6 +5281,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,6 +5293,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4866,6 +5305,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4877,6 +5317,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4894,6 +5335,11 @@ export interface operations {
                  * @example 00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683
                  */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+                /**
+                 * @description W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
             };
             path?: never;
             cookie?: never;
@@ -4905,6 +5351,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4916,6 +5363,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4927,6 +5375,7 @@ export interface operations {
                 headers: {
                     "Server-Timing": components["headers"]["ServerTiming"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    traceparent: components["headers"]["Traceparent"];
                     [name: string]: unknown;
                 };
                 content: {

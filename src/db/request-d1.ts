@@ -4,6 +4,8 @@
  * Drizzle drives it like the binding: it only calls `prepare` and `batch`.
  */
 
+import { annotate, inSpan, runtimeTracer, type Tracer } from "../lib/tracing";
+
 /** Round trips to D1 this request made (a statement's first/all/run/raw, or one batch) and their total time. */
 export type D1Stats = { roundTrips: number; durationMs: number };
 
@@ -66,6 +68,8 @@ export class RequestD1 {
   constructor(
     private readonly binding: D1Database,
     private readonly start: SessionStart,
+    /** Each round trip is a `d1.round_trip` span around the runtime's own D1 spans. */
+    private readonly tracer: Tracer = runtimeTracer,
   ) {
     this.clientBookmark = start.bookmark;
   }
@@ -117,22 +121,30 @@ export class RequestD1 {
     });
   }
 
-  /** Runs one call that reaches D1, counted and timed. */
-  private async roundTrip<T>(call: (session: D1DatabaseSession) => Promise<T>): Promise<T> {
-    this.stats.roundTrips++;
-    const started = now();
-    try {
-      return await call(this.open());
-    } catch (error) {
-      if (!this.refusedClientBookmark(error)) throw error;
-      // D1 would not start from the client's bookmark: ignore it, as a malformed one is.
-      this.session = undefined;
-      this.clientBookmark = undefined;
+  /**
+   * Runs one call that reaches D1, counted and timed, in a span numbered like Server-Timing
+   * counts it when the request is traced (the runtime records the D1 calls inside it: a
+   * retry shows as a second one).
+   */
+  private roundTrip<T>(call: (session: D1DatabaseSession) => Promise<T>): Promise<T> {
+    return inSpan(this.tracer, "d1.round_trip", async (span) => {
       this.stats.roundTrips++;
-      return await call(this.open());
-    } finally {
-      this.stats.durationMs += now() - started;
-    }
+      annotate(span, { "d1.round_trip": this.stats.roundTrips, "d1.start": this.start.constraint });
+      const started = now();
+      try {
+        return await call(this.open());
+      } catch (error) {
+        if (!this.refusedClientBookmark(error)) throw error;
+        // D1 would not start from the client's bookmark: ignore it, as a malformed one is.
+        this.session = undefined;
+        this.clientBookmark = undefined;
+        this.stats.roundTrips++;
+        annotate(span, { "d1.bookmark_refused": true });
+        return await call(this.open());
+      } finally {
+        this.stats.durationMs += now() - started;
+      }
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { errorLogFields } from "../lib/error-log";
-import { jsonLogger } from "../lib/logger";
+import { jsonLogger, type Logger } from "../lib/logger";
 
 /**
  * Runs `task` without holding the response: the runtime keeps the isolate alive for it
@@ -14,11 +14,9 @@ export async function afterResponse(
   task: () => Promise<unknown>,
 ): Promise<void> {
   const run = task().catch((error: unknown) => {
-    jsonLogger.error("background task failed", {
-      task: name,
-      request_id: c.get("requestId") ?? null,
-      ...errorLogFields(error),
-    });
+    // The request's logger carries its request and trace ids (request-context.ts).
+    const log = (c.get("log") as Logger | undefined) ?? jsonLogger;
+    log.error("background task failed", { task: name, ...errorLogFields(error) });
   });
   let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
   try {

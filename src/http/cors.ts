@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { loadSettings } from "../settings";
 import type { AppEnv } from "./app-env";
 import { BOOKMARK_HEADER } from "./d1-session";
+import { TRACEPARENT_HEADER } from "./request-context";
 
 /** The response headers a browser script may read (CORS hides the others). */
 const EXPOSED_HEADERS = [
@@ -17,6 +18,7 @@ const EXPOSED_HEADERS = [
   "Server-Timing",
   BOOKMARK_HEADER,
   "X-Cache",
+  TRACEPARENT_HEADER,
 ].join(",");
 
 /** The request's Origin when the settings allow it, else null (no CORS grant). */
@@ -36,6 +38,7 @@ const preflight = honoCors({
     "Idempotency-Key",
     "X-Request-Id",
     BOOKMARK_HEADER,
+    TRACEPARENT_HEADER,
   ],
   exposeHeaders: EXPOSED_HEADERS.split(","),
   maxAge: 600,

@@ -96,7 +96,7 @@ export function anyClientProblem() {
 const BOOKMARK_EXAMPLE = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683";
 
 /** The X-D1-Bookmark request header, declared once in the document (docs.ts registers it). */
-export const D1_BOOKMARK_PARAMETER = {
+const D1_BOOKMARK_PARAMETER = {
   name: "X-D1-Bookmark",
   in: "header" as const,
   required: false,
@@ -104,6 +104,31 @@ export const D1_BOOKMARK_PARAMETER = {
     "The last `X-D1-Bookmark` you received: the request then reads data at least that fresh (read-your-writes across requests). A malformed value is ignored.",
   schema: { type: "string" as const, maxLength: 256, example: BOOKMARK_EXAMPLE },
   example: BOOKMARK_EXAMPLE,
+};
+
+const TRACEPARENT_EXAMPLE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+/** W3C Trace Context's request header (request-context.ts), declared once in the document. */
+const TRACEPARENT_PARAMETER = {
+  name: "traceparent",
+  in: "header" as const,
+  required: false,
+  description:
+    "W3C Trace Context (`00-<trace-id>-<parent-id>-<flags>`, lowercase hex): the request continues this trace, and its log lines carry the trace id. An invalid value is ignored (a new trace starts), never refused.",
+  schema: { type: "string" as const, maxLength: 512, example: TRACEPARENT_EXAMPLE },
+  example: TRACEPARENT_EXAMPLE,
+};
+
+/** The request headers every operation accepts, declared once in the document (docs.ts). */
+export const EDGE_PARAMETER_COMPONENTS = {
+  D1Bookmark: D1_BOOKMARK_PARAMETER,
+  Traceparent: TRACEPARENT_PARAMETER,
+};
+
+const TRACEPARENT_HEADER = {
+  description:
+    "This request's span, as W3C Trace Context: `00-<trace-id>-<span-id>-<flags>`. The trace id is the one the request's `traceparent` sent, or a new one; the span id is this request's own (its log lines' `span_id`); the flags keep the sent sampled bit (`00` for a new trace, `01` when Workers tracing recorded the request).",
+  example: "00-4bf92f3577b34da6a3ce929d0e0e4736-3f2b6c0d9a8e7f41-01",
 };
 
 const SERVER_TIMING_HEADER = {
@@ -128,25 +153,35 @@ export const EDGE_HEADER_COMPONENTS = {
     required: false,
     schema: { type: "string" as const, example: BOOKMARK_EXAMPLE },
   },
+  Traceparent: {
+    description: TRACEPARENT_HEADER.description,
+    required: true,
+    schema: { type: "string" as const, example: TRACEPARENT_HEADER.example },
+  },
 };
 
 /** The same, for a response that declares headers of its own (as a Zod object). */
 const EDGE_RESPONSE_HEADERS = z.object({
   "Server-Timing": z.string().openapi(SERVER_TIMING_HEADER),
   "X-D1-Bookmark": z.string().optional().openapi(BOOKMARK_HEADER),
+  traceparent: z.string().openapi(TRACEPARENT_HEADER),
 });
 
 const EDGE_HEADER_REFS = {
   "Server-Timing": { $ref: "#/components/headers/ServerTiming" },
   "X-D1-Bookmark": { $ref: "#/components/headers/D1Bookmark" },
+  traceparent: { $ref: "#/components/headers/Traceparent" },
 };
 
-/** Where the document declares X-D1-Bookmark once; every operation refers to it. */
-export const EDGE_PARAMETERS = [{ $ref: "#/components/parameters/D1Bookmark" }];
+/** Where the document declares X-D1-Bookmark and traceparent once; every operation refers to them. */
+export const EDGE_PARAMETERS = [
+  { $ref: "#/components/parameters/D1Bookmark" },
+  { $ref: "#/components/parameters/Traceparent" },
+];
 
 /**
  * The responses with the headers every response carries added to each (Server-Timing,
- * X-D1-Bookmark): references to the components, or, where a response declares its own
+ * X-D1-Bookmark, traceparent): references to the components, or, where a response declares its own
  * headers (as a Zod object, see nextLinkHeader), the same headers added to that object.
  */
 export function withEdgeHeaders(responses: RouteConfig["responses"]): RouteConfig["responses"] {

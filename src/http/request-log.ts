@@ -1,5 +1,4 @@
 import { createMiddleware } from "hono/factory";
-import { jsonLogger } from "../lib/logger";
 import type { AppEnv } from "./app-env";
 import { routeTemplate } from "./route-template";
 
@@ -11,8 +10,8 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
   const cf = (c.req.raw as Request & { cf?: { colo?: string } }).cf;
-  jsonLogger.info("request", {
-    request_id: c.var.requestId,
+  // request_id, trace_id and span_id come with the request's logger.
+  c.var.log.info("request", {
     method: c.req.method,
     route: routeTemplate(c),
     status: c.res.status,

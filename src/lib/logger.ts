@@ -10,15 +10,47 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-function write(level: "info" | "warn" | "error", message: string, fields: LogFields = {}): void {
-  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
+type Level = "info" | "warn" | "error";
+
+function write(level: Level, message: string, context: LogFields, fields: LogFields = {}): void {
+  const line = JSON.stringify({
+    level,
+    message,
+    time: new Date().toISOString(),
+    ...context,
+    ...fields,
+  });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);
 }
 
-export const jsonLogger: Logger = {
-  info: (message, fields) => write("info", message, fields),
-  warn: (message, fields) => write("warn", message, fields),
-  error: (message, fields) => write("error", message, fields),
-};
+const NO_CONTEXT: LogFields = {};
+
+/**
+ * A logger whose every line carries `context` (a request's request_id and trace_id, a queue
+ * message's): one object per request, the fields are only merged when a line is written.
+ */
+export class ContextLogger implements Logger {
+  readonly context: LogFields;
+
+  // A plain field, not a parameter property: Node scripts strip this file's types.
+  constructor(context: LogFields = NO_CONTEXT) {
+    this.context = context;
+  }
+
+  info(message: string, fields?: LogFields): void {
+    write("info", message, this.context, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    write("warn", message, this.context, fields);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    write("error", message, this.context, fields);
+  }
+}
+
+/** Lines outside any request or message (cron runs, module start-up). */
+export const jsonLogger: Logger = new ContextLogger();

@@ -4,7 +4,6 @@ import type { Statement } from "../../db/unit-of-work";
 import type { AppEnv } from "../../http/app-env";
 import { PROBLEM_CONTENT_TYPE, toProblem } from "../../http/problem";
 import { AppError } from "../../lib/errors";
-import { jsonLogger } from "../../lib/logger";
 import { IDEMPOTENCY_TTL_SECONDS, type StoredResponse } from "./idempotency.service";
 
 /** How long a key's first response is replayed, as the documentation states it. */
@@ -98,8 +97,7 @@ export async function idempotent(
       .catch((cause: unknown) => {
         if (cause instanceof AppError) throw cause;
         // The caller gets the original refusal; only its replay is lost.
-        jsonLogger.error("idempotency record not stored", {
-          request_id: c.var.requestId,
+        c.var.log.error("idempotency record not stored", {
           error: cause instanceof Error ? cause.name : "unknown",
         });
         return { kind: "run" } as const;

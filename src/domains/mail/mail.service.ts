@@ -3,6 +3,7 @@ import { addSeconds, type Clock } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import { isSealed, type TextSealer } from "../../lib/sealed-text";
+import { formatTraceparent, type TraceContext } from "../../lib/trace-context";
 import type { OutboxRepository } from "./mail.repository";
 import {
   holdsPlainSecret,
@@ -24,8 +25,12 @@ function sealContext(row: { id: string; template: string }): string {
   return `mail_outbox:${row.id}:${row.template}`;
 }
 
-/** The body of a mail queue message: just the outbox row to deliver. */
-export type MailJob = { outbox_id: string };
+/**
+ * The body of a mail queue message: the outbox row to deliver, and the traceparent of the
+ * request that queued it (absent when the cron re-queues a row), so the consumer's log
+ * lines carry that request's trace id.
+ */
+export type MailJob = { outbox_id: string; traceparent?: string };
 
 export interface MailQueue {
   enqueue(jobs: MailJob[]): Promise<void>;
@@ -34,12 +39,15 @@ export interface MailQueue {
 /** Queues sendBatch takes at most 100 messages. */
 const QUEUE_BATCH_LIMIT = 100;
 
-export function bindingMailQueue(queue: Queue<MailJob>): MailQueue {
+export function bindingMailQueue(queue: Queue<MailJob>, trace?: TraceContext): MailQueue {
+  const traceparent = trace ? formatTraceparent(trace) : undefined;
   return {
     async enqueue(jobs) {
       for (let start = 0; start < jobs.length; start += QUEUE_BATCH_LIMIT) {
         await queue.sendBatch(
-          jobs.slice(start, start + QUEUE_BATCH_LIMIT).map((body) => ({ body })),
+          jobs
+            .slice(start, start + QUEUE_BATCH_LIMIT)
+            .map((job) => ({ body: traceparent ? { ...job, traceparent } : job })),
         );
       }
     },

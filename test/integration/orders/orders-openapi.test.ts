@@ -36,8 +36,9 @@ describe("the orders operations in the OpenAPI document", () => {
   it("POST /api/v1/orders documents Idempotency-Key, Idempotent-Replayed and every error code", () => {
     const op = operation("/api/v1/orders", "post");
     expect(op.parameters).toEqual([
-      // Every operation takes X-D1-Bookmark (see openapi-edge.test.ts).
+      // Every operation takes X-D1-Bookmark and traceparent (see openapi-edge.test.ts).
       { $ref: "#/components/parameters/D1Bookmark" },
+      { $ref: "#/components/parameters/Traceparent" },
       expect.objectContaining({
         name: "Idempotency-Key",
         in: "header",
@@ -51,6 +52,7 @@ describe("the orders operations in the OpenAPI document", () => {
       "Location",
       "Server-Timing",
       "X-D1-Bookmark",
+      "traceparent",
     ]);
     const codes = documentedCodes(op);
     expect(codes["404"]).toEqual(["product_not_found"]);

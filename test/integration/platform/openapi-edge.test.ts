@@ -28,7 +28,19 @@ describe("OpenAPI: the edge headers on every operation", () => {
     expect(document.components.parameters.D1Bookmark.example).toEqual(expect.any(String));
   });
 
-  it("every operation takes X-D1-Bookmark and every response documents Server-Timing and X-D1-Bookmark", async () => {
+  it("declares traceparent once, as an optional header with an example of the W3C format", async () => {
+    const { document } = await operations();
+    expect(document.components.parameters.Traceparent).toMatchObject({
+      name: "traceparent",
+      in: "header",
+      required: false,
+    });
+    const format = /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/;
+    expect(document.components.parameters.Traceparent.example).toMatch(format);
+    expect(document.components.headers.Traceparent.schema.example).toMatch(format);
+  });
+
+  it("every operation takes X-D1-Bookmark and traceparent, and every response documents Server-Timing, X-D1-Bookmark and traceparent", async () => {
     const { document, list } = await operations();
     const resolve = (header: Json | undefined): Json | undefined =>
       typeof header?.$ref === "string"
@@ -38,9 +50,13 @@ describe("OpenAPI: the edge headers on every operation", () => {
     const missing: string[] = [];
     for (const [name, operation] of list) {
       const refs = (operation.parameters ?? []).map((p: Json) => p.$ref);
-      if (!refs.includes("#/components/parameters/D1Bookmark")) missing.push(`${name}: parameter`);
+      for (const parameter of ["D1Bookmark", "Traceparent"]) {
+        if (!refs.includes(`#/components/parameters/${parameter}`)) {
+          missing.push(`${name}: ${parameter} parameter`);
+        }
+      }
       for (const [status, response] of Object.entries(operation.responses as Json)) {
-        for (const header of ["Server-Timing", "X-D1-Bookmark"]) {
+        for (const header of ["Server-Timing", "X-D1-Bookmark", "traceparent"]) {
           const documented = resolve((response as Json).headers?.[header]);
           if (!documented?.schema?.example) missing.push(`${name} ${status}: ${header}`);
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isWellFormedBookmark, RequestD1 } from "../../../src/db/request-d1";
+import { RecordingTracer } from "../../helpers/tracing";
 
 const GOOD = "00000002-0000000b-00004fe5-8d1f2e3a4b5c6d7e8f9a0b1c2d3e4f50";
 
@@ -182,5 +183,42 @@ describe("RequestD1", () => {
     [`${"a".repeat(300)}`, false],
   ])("isWellFormedBookmark(%j) = %s", (value, expected) => {
     expect(isWellFormedBookmark(value)).toBe(expected);
+  });
+});
+
+describe("RequestD1 spans", () => {
+  it("wraps each round trip in a d1.round_trip span numbered as Server-Timing counts it", async () => {
+    const { binding } = fakeBinding();
+    const tracer = new RecordingTracer();
+    const d1 = new RequestD1(binding, { constraint: "first-primary" }, tracer);
+    await d1.prepare("select 1").all();
+    await d1.batch([d1.prepare("select 1"), d1.prepare("select 2")]);
+    expect(tracer.spans.map((span) => [span.name, span.attributes])).toEqual([
+      ["d1.round_trip", { "d1.round_trip": 1, "d1.start": "first-primary" }],
+      ["d1.round_trip", { "d1.round_trip": 2, "d1.start": "first-primary" }],
+    ]);
+  });
+
+  it("marks the span whose client bookmark D1 refused (the retry is inside it)", async () => {
+    const { binding } = fakeBinding([GOOD]);
+    const tracer = new RecordingTracer();
+    const d1 = new RequestD1(
+      binding,
+      { constraint: "first-unconstrained", bookmark: GOOD },
+      tracer,
+    );
+    await d1.prepare("select 1").all();
+    expect(tracer.spans).toHaveLength(1);
+    expect(tracer.spans[0]?.attributes["d1.bookmark_refused"]).toBe(true);
+  });
+
+  it("enters no span when the runtime does not record the request (entering one costs ~13 µs)", async () => {
+    const { binding } = fakeBinding();
+    const tracer = new RecordingTracer(false);
+    const d1 = new RequestD1(binding, { constraint: "first-primary" }, tracer);
+    const result = await d1.prepare("select 1").all();
+    expect(result.results).toEqual([{ one: 1 }]);
+    expect(tracer.spans).toEqual([]);
+    expect(d1.stats.roundTrips).toBe(1);
   });
 });
