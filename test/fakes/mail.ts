@@ -140,3 +140,13 @@ export async function storedData(row: OutboxRecord | undefined): Promise<Record<
     : row.payload;
   return JSON.parse(text) as Record<string, unknown>;
 }
+
+/** A valid order-confirmation payload for tests that need one and do not care which. */
+export const ORDER_CONFIRMATION_DATA = {
+  order_id: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
+  currency: "USD",
+  subtotal_cents: 500,
+  discount_cents: 0,
+  total_cents: 500,
+  items: [{ sku: "MUG", name: "Mug", quantity: 1, unit_price_cents: 500, line_total_cents: 500 }],
+};

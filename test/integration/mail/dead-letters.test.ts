@@ -6,20 +6,13 @@ import type { MailPageResponse } from "../../../src/domains/mail/mail.schemas";
 import { outbox } from "../../../src/domains/mail/mail.table";
 import worker from "../../../src/index";
 import { newId } from "../../../src/lib/ids";
+import { ORDER_CONFIRMATION_DATA } from "../../fakes/mail";
 import { db, expectProblem } from "../../helpers/auth";
 import { createAdmin, createCustomer, unique } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 
 const DLQ = "edge-store-mail-dlq";
 
-const ORDER_DATA = {
-  order_id: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
-  currency: "USD",
-  subtotal_cents: 500,
-  discount_cents: 0,
-  total_cents: 500,
-  items: [{ sku: "MUG", name: "Mug", quantity: 1, unit_price_cents: 500, line_total_cents: 500 }],
-};
 const RESET_DATA = {
   name: "Ada",
   reset_url: "http://localhost:8787/reset-password?token=secret-reset-token",
@@ -41,7 +34,7 @@ async function outboxRow(
       id,
       template,
       recipient: `${unique("dlq")}@example.com`,
-      payload: JSON.stringify(template === "password_reset" ? RESET_DATA : ORDER_DATA),
+      payload: JSON.stringify(template === "password_reset" ? RESET_DATA : ORDER_CONFIRMATION_DATA),
       status: "pending",
       createdAt: new Date().toISOString(),
       ...fields,
@@ -81,7 +74,7 @@ describe("the dead-letter queue's consumer (the Worker's queue handler)", () => 
     expect(await row(id)).toMatchObject({
       status: "dead",
       lastError: "Error: provider answered 503",
-      payload: JSON.stringify(ORDER_DATA),
+      payload: JSON.stringify(ORDER_CONFIRMATION_DATA),
     });
   });
 

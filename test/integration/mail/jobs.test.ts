@@ -13,36 +13,11 @@ import type { Mailer } from "../../../src/domains/mail/mailers";
 import worker from "../../../src/index";
 import { createQueueHandler } from "../../../src/jobs/queue";
 import { createScheduledHandler, type ScheduledTask } from "../../../src/jobs/scheduled";
-import { newId } from "../../../src/lib/ids";
 import { RecordingMailer } from "../../fakes/mail";
 import { db } from "../../helpers/auth";
-import { unique } from "../../helpers/factories";
+import { insertPendingResetRow } from "../../helpers/outbox";
 
 const QUEUE = "edge-store-mail";
-
-/** Inserts an outbox row directly: never dispatched, so only these tests touch it. */
-async function pendingRow(
-  options: { createdAt?: Date; enqueuedAt?: Date; attempts?: number } = {},
-) {
-  const id = newId();
-  await db()
-    .insert(outbox)
-    .values({
-      id,
-      template: "password_reset",
-      recipient: `${unique("mail")}@example.com`,
-      payload: JSON.stringify({
-        reset_url: "http://localhost:8787/docs#token=abc",
-        token: "abc",
-        expires_minutes: 30,
-      }),
-      status: "pending",
-      attempts: options.attempts ?? 0,
-      createdAt: (options.createdAt ?? new Date()).toISOString(),
-      enqueuedAt: options.enqueuedAt?.toISOString() ?? null,
-    });
-  return id;
-}
 
 async function row(id: string) {
   const [found] = await db().select().from(outbox).where(eq(outbox.id, id));
@@ -67,7 +42,7 @@ function handlerWith(mailer: Mailer) {
 
 describe("mail queue consumer", () => {
   it("delivers a pending row through the worker's queue handler, acks and marks it sent", async () => {
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const batch = batchFor([id]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
@@ -78,7 +53,7 @@ describe("mail queue consumer", () => {
   });
 
   it("is idempotent: a duplicate message for a sent row sends nothing and is acked", async () => {
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const mailer = new RecordingMailer();
     const handle = handlerWith(mailer);
     for (let i = 0; i < 2; i++) {
@@ -92,7 +67,7 @@ describe("mail queue consumer", () => {
   });
 
   it("retries a failed delivery with backoff and records the attempt", async () => {
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const batch = batchFor([id], 2);
     // getQueueResult does not report the delay, so the retry call itself is watched.
     const retry = vi.spyOn(batch.messages[0] as Message, "retry");
@@ -110,7 +85,7 @@ describe("mail queue consumer", () => {
   });
 
   it("marks the row dead on the last attempt and lets the queue dead-letter the message", async () => {
-    const id = await pendingRow({ attempts: 5 });
+    const id = await insertPendingResetRow({ attempts: 5 });
     const batch = batchFor([id], 6);
     const ctx = createExecutionContext();
     await handlerWith(new RecordingMailer(new Error("provider down")))(batch, env);
@@ -132,11 +107,14 @@ describe("mail queue consumer", () => {
 describe("scheduled handler", () => {
   it("re-enqueues stranded rows only, through the worker's cron handler", async () => {
     const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-    const neverDispatched = await pendingRow({ createdAt: minutesAgo(5) });
-    const lostInQueue = await pendingRow({ createdAt: minutesAgo(90), enqueuedAt: minutesAgo(60) });
-    const justCreated = await pendingRow();
+    const neverDispatched = await insertPendingResetRow({ createdAt: minutesAgo(5) });
+    const lostInQueue = await insertPendingResetRow({
+      createdAt: minutesAgo(90),
+      enqueuedAt: minutesAgo(60),
+    });
+    const justCreated = await insertPendingResetRow();
     const retryingSince = minutesAgo(9);
-    const stillRetrying = await pendingRow({
+    const stillRetrying = await insertPendingResetRow({
       createdAt: minutesAgo(10),
       enqueuedAt: retryingSince,
     });
@@ -155,7 +133,8 @@ describe("scheduled handler", () => {
   it("re-enqueues a full batch of stranded rows (more ids than D1 binds in one statement)", async () => {
     const minutesAgo = new Date(Date.now() - 5 * 60_000);
     const ids: string[] = [];
-    for (let i = 0; i < 120; i += 1) ids.push(await pendingRow({ createdAt: minutesAgo }));
+    for (let i = 0; i < 120; i += 1)
+      ids.push(await insertPendingResetRow({ createdAt: minutesAgo }));
 
     const requeued = await buildServices(env).mail.requeueStranded();
     expect(requeued).toBe(100);

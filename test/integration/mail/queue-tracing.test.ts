@@ -2,36 +2,13 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildServices } from "../../../src/container";
-import { outbox } from "../../../src/domains/mail/mail.table";
 import { createQueueHandler } from "../../../src/jobs/queue";
 import { newId } from "../../../src/lib/ids";
-import { db } from "../../helpers/auth";
-import { unique } from "../../helpers/factories";
+import { insertPendingResetRow } from "../../helpers/outbox";
 import { RecordingTracer } from "../../helpers/tracing";
 
 const TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 const REQUEST_SPAN = "b7ad6b7169203331";
-
-async function pendingRow() {
-  const id = newId();
-  await db()
-    .insert(outbox)
-    .values({
-      id,
-      template: "password_reset",
-      recipient: `${unique("trace")}@example.com`,
-      payload: JSON.stringify({
-        reset_url: "http://localhost:8787/docs#token=abc",
-        token: "abc",
-        expires_minutes: 30,
-      }),
-      status: "pending",
-      attempts: 0,
-      createdAt: new Date().toISOString(),
-      enqueuedAt: null,
-    });
-  return id;
-}
 
 function logLines(spy: { mock: { calls: unknown[][] } }) {
   return spy.mock.calls
@@ -65,7 +42,7 @@ afterEach(() => {
 describe("queue consumer spans and trace ids", () => {
   it("delivers each message in a mail.deliver span, its lines in the queuing request's trace", async () => {
     const log = vi.spyOn(console, "log");
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const tracer = new RecordingTracer();
     const { batch } = await consume(
       "edge-store-mail",
@@ -97,7 +74,7 @@ describe("queue consumer spans and trace ids", () => {
 
   it("starts a trace per message that carries none (a row the cron re-queued)", async () => {
     const log = vi.spyOn(console, "log");
-    const ids = [await pendingRow(), await pendingRow()];
+    const ids = [await insertPendingResetRow(), await insertPendingResetRow()];
     await consume(
       "edge-store-mail",
       ids.map((outbox_id) => ({ outbox_id })),
@@ -111,7 +88,7 @@ describe("queue consumer spans and trace ids", () => {
   });
 
   it("buries a dead letter in a mail.dead_letter span", async () => {
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const tracer = new RecordingTracer();
     await consume("edge-store-mail-dlq", [{ outbox_id: id }], tracer);
     const [span] = tracer.spans;
@@ -132,7 +109,7 @@ describe("queue consumer spans and trace ids", () => {
 
   it("handles messages without a span when the invocation is not traced, logging the same", async () => {
     const log = vi.spyOn(console, "log");
-    const id = await pendingRow();
+    const id = await insertPendingResetRow();
     const tracer = new RecordingTracer(false);
     await consume(
       "edge-store-mail",

@@ -8,6 +8,7 @@ import { FakeClock } from "../../fakes/clock";
 import {
   FakeMailQueue,
   FakeOutbox,
+  ORDER_CONFIRMATION_DATA,
   RecordingMailer,
   silentLogger,
   storedData,
@@ -15,19 +16,28 @@ import {
 } from "../../fakes/mail";
 import { FakeUnitOfWork } from "../../fakes/unit-of-work";
 
-const ORDER = {
-  order_id: "0190b5c2-7a1e-7cc3-9f4a-5d2b6c1e8a90",
-  currency: "USD",
-  subtotal_cents: 500,
-  discount_cents: 0,
-  total_cents: 500,
-  items: [{ sku: "MUG", name: "Mug", quantity: 1, unit_price_cents: 500, line_total_cents: 500 }],
-};
 const DATA = {
   reset_url: "https://shop.test/reset-password#token=abc",
   token: "abc",
   expires_minutes: 30,
 };
+
+/** A password-reset row put straight into the outbox with the payload as stored. */
+function addResetRow(
+  outbox: FakeOutbox,
+  id: string,
+  payload: string,
+  extra: { attempts?: number } = {},
+) {
+  outbox.add({
+    id,
+    template: "password_reset",
+    recipient: "ada@example.com",
+    payload,
+    createdAt: "2026-11-21T09:00:00.000Z",
+    ...extra,
+  });
+}
 
 function setup() {
   const outbox = new FakeOutbox();
@@ -64,9 +74,13 @@ describe("MailService", () => {
     expect(row?.payload).not.toContain(DATA.token);
     expect(row?.payload).not.toContain("shop.test");
     expect(await storedData(row)).toEqual(DATA);
-    const order = await mail.compose("order_confirmation", "ada@example.com", ORDER);
+    const order = await mail.compose(
+      "order_confirmation",
+      "ada@example.com",
+      ORDER_CONFIRMATION_DATA,
+    );
     await new FakeUnitOfWork().begin().add(order.statement).commit();
-    expect(JSON.parse(outbox.rows.get(order.id)?.payload ?? "")).toEqual(ORDER);
+    expect(JSON.parse(outbox.rows.get(order.id)?.payload ?? "")).toEqual(ORDER_CONFIRMATION_DATA);
   });
 
   it("dispatches committed rows to the queue and marks them enqueued", async () => {
@@ -127,14 +141,7 @@ describe("MailService", () => {
 
   it("scrubs a secret stored in plaintext (queued before sealing) when giving it up", async () => {
     const { outbox, mailer, mail } = setup();
-    outbox.add({
-      id: "legacy",
-      template: "password_reset",
-      recipient: "ada@example.com",
-      payload: JSON.stringify(DATA),
-      createdAt: "2026-11-21T09:00:00.000Z",
-      attempts: MAX_DELIVERIES - 1,
-    });
+    addResetRow(outbox, "legacy", JSON.stringify(DATA), { attempts: MAX_DELIVERIES - 1 });
     mailer.failWith = new Error("down");
     expect(await mail.deliver("legacy", MAX_DELIVERIES)).toMatchObject({ dead: true });
     expect(outbox.rows.get("legacy")).toMatchObject({ status: "dead", payload: "{}" });
@@ -142,13 +149,7 @@ describe("MailService", () => {
 
   it("still delivers a plaintext row queued before sealing", async () => {
     const { outbox, mailer, mail } = setup();
-    outbox.add({
-      id: "legacy",
-      template: "password_reset",
-      recipient: "ada@example.com",
-      payload: JSON.stringify(DATA),
-      createdAt: "2026-11-21T09:00:00.000Z",
-    });
+    addResetRow(outbox, "legacy", JSON.stringify(DATA));
     expect(await mail.deliver("legacy", 1)).toEqual({ status: "sent" });
     expect(mailer.sent[0]?.text).toContain(DATA.reset_url);
   });
@@ -157,13 +158,7 @@ describe("MailService", () => {
     const { outbox, mailer, mail, composed } = setup();
     const id = await composed();
     const stolen = outbox.rows.get(id)?.payload ?? "";
-    outbox.add({
-      id: "other",
-      template: "password_reset",
-      recipient: "eve@example.com",
-      payload: stolen,
-      createdAt: "2026-11-21T09:00:00.000Z",
-    });
+    addResetRow(outbox, "other", stolen);
     expect(await mail.deliver("other", 1)).toEqual({ status: "rejected" });
     expect(outbox.rows.get("other")).toMatchObject({ status: "dead", payload: stolen });
     expect(outbox.rows.get("other")?.lastError).toMatch(/^SealedTextError/);

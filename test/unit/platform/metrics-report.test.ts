@@ -63,19 +63,20 @@ describe("npm run metrics: the SQL", () => {
   });
 });
 
+/** One route's figures as the SQL API returns them (counts come back as strings). */
+const PRODUCT_ROW: RouteRow = {
+  method: "GET",
+  route: "/api/v1/products/:product_id",
+  requests: "1200",
+  p50_ms: 12.34,
+  p95_ms: 40,
+  p99_ms: 81.06,
+  error_rate: 0.0025,
+  client_error_rate: 0.01,
+};
+
 describe("npm run metrics: the request", () => {
-  const rows: RouteRow[] = [
-    {
-      method: "GET",
-      route: "/api/v1/products/:product_id",
-      requests: "1200",
-      p50_ms: 12.34,
-      p95_ms: 40,
-      p99_ms: 81.06,
-      error_rate: 0.0025,
-      client_error_rate: 0.01,
-    },
-  ];
+  const rows: RouteRow[] = [PRODUCT_ROW];
 
   it("posts the SQL to the account's analytics_engine/sql endpoint with the token", async () => {
     const calls: { url: string; init: RequestInit | undefined }[] = [];
@@ -124,16 +125,7 @@ describe("npm run metrics: the request", () => {
 describe("npm run metrics: the table", () => {
   it("prints one aligned line per route, numbers right-aligned, rates in percent", () => {
     const table = formatTable([
-      {
-        method: "GET",
-        route: "/api/v1/products/:product_id",
-        requests: "1200",
-        p50_ms: 12.34,
-        p95_ms: 40,
-        p99_ms: 81.06,
-        error_rate: 0.0025,
-        client_error_rate: 0.01,
-      },
+      PRODUCT_ROW,
       {
         method: "POST",
         route: "/api/v1/orders",
