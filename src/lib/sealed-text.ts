@@ -1,4 +1,5 @@
 import { base64url } from "jose";
+import { namedKeys } from "./named-keys";
 
 /**
  * Authenticated encryption of short texts kept at rest (AES-256-GCM through WebCrypto).
@@ -28,31 +29,17 @@ export type SealingSecrets = {
   previous?: string | undefined;
 };
 
-type SealingKey = { kid: string; key: CryptoKey };
-
-/** Derived once per isolate and secret (the runtime reuses isolates across requests). */
-const keyCache = new Map<string, Promise<SealingKey>>();
-
-function sealingKey(secret: string): Promise<SealingKey> {
-  let entry = keyCache.get(secret);
-  if (!entry) {
-    entry = (async () => {
-      const bytes = new TextEncoder().encode(secret);
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-      const base = await crypto.subtle.importKey("raw", bytes, "HKDF", false, ["deriveKey"]);
-      const key = await crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: KEY_INFO },
-        base,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["encrypt", "decrypt"],
-      );
-      return { kid: base64url.encode(digest.slice(0, 9)), key };
-    })();
-    keyCache.set(secret, entry);
-  }
-  return entry;
-}
+/** The AES key is derived with HKDF, so the secret itself never keys anything else. */
+const sealingKey = namedKeys(9, async (secret) => {
+  const base = await crypto.subtle.importKey("raw", secret, "HKDF", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: KEY_INFO },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+});
 
 /** Whether `text` has the sealed form (a JSON text never does: it starts with `{` or `[`). */
 export function isSealed(text: string): boolean {

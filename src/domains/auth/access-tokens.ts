@@ -1,5 +1,6 @@
-import { base64url, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { newId } from "../../lib/ids";
+import { namedKeys } from "../../lib/named-keys";
 import { isRole, type Role } from "../users/users.values";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./auth.values";
 
@@ -24,34 +25,13 @@ export type AccessTokenConfig = {
 
 export class InvalidAccessTokenError extends Error {}
 
-type SigningKey = { kid: string; key: CryptoKey };
-
-/** One imported HMAC key per secret per isolate: importing is the costly part of verifying. */
-const keyCache = new Map<string, Promise<SigningKey>>();
-
-/**
- * The key and its id. The `kid` is derived from the secret (a SHA-256 prefix, which says
- * nothing about the secret), so every isolate names a key alike without configuration.
- */
-function signingKey(secret: string): Promise<SigningKey> {
-  let entry = keyCache.get(secret);
-  if (!entry) {
-    entry = (async () => {
-      const bytes = new TextEncoder().encode(secret);
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-      const key = await crypto.subtle.importKey(
-        "raw",
-        bytes,
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign", "verify"],
-      );
-      return { kid: base64url.encode(digest.slice(0, 12)), key };
-    })();
-    keyCache.set(secret, entry);
-  }
-  return entry;
-}
+/** One imported HMAC key per secret, named by a kid derived from it (see namedKeys). */
+const signingKey = namedKeys(12, (secret) =>
+  crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]),
+);
 
 /** Signs and verifies access tokens (RFC 9068 profile) with algorithm, iss, aud, typ pinned. */
 export class AccessTokens {
