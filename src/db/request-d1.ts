@@ -64,6 +64,9 @@ export class RequestD1 {
   /** The client's bookmark until a query has used it: D1 may still refuse it. */
   private clientBookmark: string | undefined;
   private riders: RidingRead[] = [];
+  /** Trips under way, and since when at least one has been (see roundTrip). */
+  private inFlight = 0;
+  private busySince = 0;
 
   constructor(
     private readonly binding: D1Database,
@@ -130,7 +133,7 @@ export class RequestD1 {
     return inSpan(this.tracer, "d1.round_trip", async (span) => {
       this.stats.roundTrips++;
       annotate(span, { "d1.round_trip": this.stats.roundTrips, "d1.start": this.start.constraint });
-      const started = now();
+      this.tripStarted();
       try {
         return await call(this.open());
       } catch (error) {
@@ -142,9 +145,22 @@ export class RequestD1 {
         annotate(span, { "d1.bookmark_refused": true });
         return await call(this.open());
       } finally {
-        this.stats.durationMs += now() - started;
+        this.tripEnded();
       }
     });
+  }
+
+  /**
+   * D1 time is the time at least one trip was under way, not the sum of the trips: trips a
+   * request runs at once (readiness checks two things in parallel) overlap, and a sum would
+   * report more time in D1 than the whole request took.
+   */
+  private tripStarted(): void {
+    if (this.inFlight++ === 0) this.busySince = now();
+  }
+
+  private tripEnded(): void {
+    if (--this.inFlight === 0) this.stats.durationMs += now() - this.busySince;
   }
 
   /**

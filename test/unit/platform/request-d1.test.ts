@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { isWellFormedBookmark, RequestD1 } from "../../../src/db/request-d1";
 import { RecordingTracer } from "../../helpers/tracing";
 
@@ -220,5 +220,62 @@ describe("RequestD1 spans", () => {
     expect(result.results).toEqual([{ one: 1 }]);
     expect(tracer.spans).toEqual([]);
     expect(d1.stats.roundTrips).toBe(1);
+  });
+
+  describe("D1 time", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /** A binding whose answers wait for `release()`, on a clock the test moves. */
+    function gatedBinding() {
+      let open: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const answer = async () => {
+        await gate;
+        return { results: [{ one: 1 }], success: true, meta: {} };
+      };
+      const statement = { bind: () => statement, all: answer, first: answer };
+      const session = { prepare: () => statement, getBookmark: () => null };
+      const binding = { withSession: () => session } as unknown as D1Database;
+      return { binding, release: () => open() };
+    }
+
+    it("counts overlapping trips once, so it never exceeds the request's own time", async () => {
+      let clock = 0;
+      vi.spyOn(performance, "now").mockImplementation(() => clock);
+      const { binding, release } = gatedBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-unconstrained" });
+      const first = d1.prepare("select 1").all();
+      await Promise.resolve();
+      clock = 10;
+      const second = d1.prepare("select 2").all();
+      await Promise.resolve();
+      clock = 30;
+      release();
+      await Promise.all([first, second]);
+      expect(d1.stats.roundTrips).toBe(2);
+      // In flight from 0 to 30: 30 ms, not 30 + 20 summed per trip.
+      expect(d1.stats.durationMs).toBe(30);
+    });
+
+    it("adds up trips that run one after another", async () => {
+      let clock = 0;
+      vi.spyOn(performance, "now").mockImplementation(() => clock);
+      const { binding, release } = gatedBinding();
+      const d1 = new RequestD1(binding, { constraint: "first-unconstrained" });
+      release();
+      const trip = async (from: number, to: number) => {
+        clock = from;
+        const pending = d1.prepare("select 1").all();
+        clock = to;
+        await pending;
+      };
+      await trip(0, 5);
+      await trip(20, 27);
+      expect(d1.stats.durationMs).toBe(12);
+    });
   });
 });
