@@ -32,8 +32,9 @@ export function serverTiming(stats: D1Stats, totalMs: number, cache?: CacheStatu
 }
 
 /**
- * Outermost middleware: gives the request its D1 session (`c.var.d1`, opened on the first
- * query) and, on every response, `Server-Timing` from its round trips and `X-D1-Bookmark`.
+ * Next to outermost (only the metrics writer, which reads its statistics, wraps it): gives
+ * the request its D1 session (`c.var.d1`, opened on the first query) and, on every
+ * response, `Server-Timing` from its round trips and `X-D1-Bookmark`.
  */
 export const d1Session = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();

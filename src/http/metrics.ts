@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, CacheStatus } from "./app-env";
-import { routeTemplate } from "./route-template";
+import { requestColo, routeTemplate } from "./request-facts";
 
 /** What one request reports to Workers Analytics Engine (the `METRICS` binding). */
 export type RequestMetric = {
@@ -35,8 +35,6 @@ export function metricDataPoint(metric: RequestMetric): AnalyticsEngineDataPoint
   };
 }
 
-type CfRequest = Request & { cf?: { colo?: string } };
-
 /**
  * Outermost middleware: after the response is built, one data point for the request.
  * `writeDataPoint` returns at once (the runtime sends the point after the response), so
@@ -59,7 +57,7 @@ export const requestMetrics = createMiddleware<AppEnv>(async (c, next) => {
         d1RoundTrips: stats?.roundTrips ?? 0,
         d1DurationMs: stats?.durationMs ?? 0,
         cache: c.var.cacheStatus,
-        colo: (c.req.raw as CfRequest).cf?.colo,
+        colo: requestColo(c),
       }),
     );
   } catch {

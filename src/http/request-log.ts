@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env";
-import { routeTemplate } from "./route-template";
+import { requestColo, routeTemplate } from "./request-facts";
 
 /**
  * One JSON line per request. Only metadata: never bodies, headers, tokens or query
@@ -9,14 +9,13 @@ import { routeTemplate } from "./route-template";
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
-  const cf = (c.req.raw as Request & { cf?: { colo?: string } }).cf;
   // request_id, trace_id and span_id come with the request's logger.
   c.var.log.info("request", {
     method: c.req.method,
     route: routeTemplate(c),
     status: c.res.status,
     duration_ms: Date.now() - started,
-    colo: cf?.colo ?? null,
+    colo: requestColo(c) ?? null,
     user_id: c.var.principal?.id ?? null,
   });
 });

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
-import { UNMATCHED_ROUTE } from "../../../src/http/route-template";
+import { UNMATCHED_ROUTE } from "../../../src/http/request-facts";
 import type { Bindings } from "../../../src/settings";
 import { BASE } from "../../helpers/http";
 import { RecordingDataset } from "../../helpers/metrics";

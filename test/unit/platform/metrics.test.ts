@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DATASETS } from "../../../scripts/lib/metrics-report";
 import type { AppEnv } from "../../../src/http/app-env";
 import { metricDataPoint, requestMetrics } from "../../../src/http/metrics";
-import { routeTemplate, UNMATCHED_ROUTE } from "../../../src/http/route-template";
+import { routeTemplate, UNMATCHED_ROUTE } from "../../../src/http/request-facts";
 import type { Bindings } from "../../../src/settings";
 import wranglerToml from "../../../wrangler.toml?raw";
 import { RecordingDataset } from "../../helpers/metrics";

@@ -20,3 +20,8 @@ export function routeTemplate(c: Context): string {
   }
   return UNMATCHED_ROUTE;
 }
+
+/** The Cloudflare data center that took the request (`request.cf.colo`); unknown locally. */
+export function requestColo(c: Context): string | undefined {
+  return (c.req.raw as Request & { cf?: { colo?: string } }).cf?.colo;
+}
