@@ -14,6 +14,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { compile, tableRows } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import { type Direction, seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
@@ -93,6 +94,17 @@ function filterConditions(filters: ProductListFilters): SQL[] {
   return conditions;
 }
 
+const productRow = tableRows(products);
+
+/** A catalog product by id (the hottest read): compiled once per isolate. */
+const BY_ID = compile<{ id: string }>((db, p) =>
+  db
+    .select()
+    .from(products)
+    .where(and(eq(products.id, p.id), isNull(products.archivedAt)))
+    .limit(1),
+);
+
 export class D1ProductsRepository implements ProductsRepository {
   constructor(private readonly db: Database) {}
 
@@ -118,12 +130,8 @@ export class D1ProductsRepository implements ProductsRepository {
   }
 
   async findById(id: string) {
-    const [row] = await this.db
-      .select()
-      .from(products)
-      .where(and(eq(products.id, id), isNull(products.archivedAt)))
-      .limit(1);
-    return row ?? null;
+    const [row] = await BY_ID.bind(this.db.$client, { id }).raw();
+    return row ? productRow(row) : null;
   }
 
   async insert(record: ProductRecord) {

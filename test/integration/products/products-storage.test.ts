@@ -118,6 +118,22 @@ describe("deleting a product that is on an order", () => {
   });
 });
 
+describe("compiled reads (SQL built once per isolate)", () => {
+  const repository = () => new D1ProductsRepository(drizzle(env.DB));
+
+  it("a product by id is the record Drizzle's own query reads, and an archived one is absent", async () => {
+    const product = await createProduct({ priceCents: 1234, stock: 7 });
+    const [drizzleRow] = await drizzle(env.DB).select().from(products).where(eqId(product.id));
+    expect(await repository().findById(product.id)).toEqual(drizzleRow);
+    await drizzle(env.DB)
+      .update(products)
+      .set({ archivedAt: new Date().toISOString() })
+      .where(eqId(product.id));
+    expect(await repository().findById(product.id)).toBeNull();
+    expect(await repository().findById("no-such-product")).toBeNull();
+  });
+});
+
 describe("database invariants", () => {
   it("refuses a negative stock even when written directly", async () => {
     const product = await createProduct({ stock: 1 });

@@ -1,0 +1,137 @@
+/**
+ * Queries whose SQL Drizzle builds once per isolate instead of once per request.
+ *
+ * Building a query (the builder objects, the SQL chunks, the text) cost a product read
+ * about as much CPU as the rest of its data layer. The text and the order of the
+ * parameters are the same on every request; only the values change. So a repository
+ * writes its query with Drizzle once, with a named placeholder wherever a value goes, and
+ * each request only fills the values in and prepares the statement on its own D1 (the
+ * request's session wrapper, which counts the round trip and lets reads ride along with it,
+ * exactly as for a query Drizzle runs). Nothing is built at module load (that would be
+ * startup CPU): the first request that needs a query builds it.
+ */
+
+import {
+  fillPlaceholders,
+  getTableColumns,
+  type InferSelectModel,
+  type Placeholder,
+  type Query,
+  sql,
+  type Table,
+} from "drizzle-orm";
+import { createDatabase, type Database } from "./client";
+
+/** Anything Drizzle can turn into SQL text and parameters: a select, insert, update or delete. */
+type Buildable = { toSQL(): Query };
+
+/** Statements are prepared on the request's D1 (RequestD1), or on the binding (jobs, tests). */
+export type Preparer = Pick<D1Database, "prepare">;
+
+/** The query's values by placeholder name. */
+export type Values = Record<string, unknown>;
+
+/** A placeholder per value name: `p.id` stands where the value `id` goes. */
+export type Placeholders<V extends Values> = { readonly [K in keyof V & string]: Placeholder<K> };
+
+/** A D1 that refuses to run anything: the compiling Drizzle only ever produces SQL text. */
+const UNCONNECTED = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error("The compiling Drizzle has no database: bind a compiled query to a D1");
+    },
+  },
+) as D1Database;
+
+let compiler: Database | undefined;
+
+function placeholders<V extends Values>(): Placeholders<V> {
+  return new Proxy({} as Placeholders<V>, { get: (_, name) => sql.placeholder(String(name)) });
+}
+
+export class CompiledQuery<V extends Values> {
+  #query: Query | undefined;
+
+  constructor(private readonly build: (db: Database, p: Placeholders<V>) => Buildable) {}
+
+  /** The SQL text and its parameters (placeholders where the values go), built on first use. */
+  get query(): Query {
+    if (this.#query === undefined) {
+      compiler ??= createDatabase(UNCONNECTED);
+      this.#query = this.build(compiler, placeholders<V>()).toSQL();
+    }
+    return this.#query;
+  }
+
+  /** The SQL text with `values` in place, for a read that rides along (RidingRead). */
+  with(values: V): Query {
+    const { sql: text, params } = this.query;
+    return { sql: text, params: fillPlaceholders(params, values) };
+  }
+
+  /** The statement with `values`, prepared on `d1` (unrun: a call or a batch runs it). */
+  bind(d1: Preparer, values: V): D1PreparedStatement {
+    const { sql: text, params } = this.with(values);
+    return d1.prepare(text).bind(...params);
+  }
+}
+
+/**
+ * A query written once, with a placeholder (`p.<name>`) for each value, compiled on first use:
+ * `compile<{ id: string }>((db, p) => db.select().from(t).where(eq(t.id, p.id)))`.
+ */
+export function compile<V extends Values = Record<string, never>>(
+  build: (db: Database, p: Placeholders<V>) => Buildable,
+): CompiledQuery<V> {
+  return new CompiledQuery(build);
+}
+
+/**
+ * Queries whose SQL text depends on the request (which filters it sets, which sort, how many
+ * ids), compiled once per shape. `keyOf` names the shape, never a value, so the number of
+ * entries is bounded by the shapes a caller can produce; past `MAX_SHAPES` (a bug in a key)
+ * a query is compiled for its request alone rather than kept.
+ */
+export class CompiledShapes<S, V extends Values> {
+  static readonly MAX_SHAPES = 256;
+  readonly #byKey = new Map<string, CompiledQuery<V>>();
+
+  constructor(
+    private readonly keyOf: (shape: S) => string,
+    private readonly build: (shape: S, db: Database, p: Placeholders<V>) => Buildable,
+  ) {}
+
+  get(shape: S): CompiledQuery<V> {
+    const key = this.keyOf(shape);
+    const known = this.#byKey.get(key);
+    if (known) return known;
+    const query = compile<V>((db, p) => this.build(shape, db, p));
+    if (this.#byKey.size < CompiledShapes.MAX_SHAPES) this.#byKey.set(key, query);
+    return query;
+  }
+
+  /** How many shapes are kept (for tests). */
+  get size(): number {
+    return this.#byKey.size;
+  }
+}
+
+/**
+ * Reads `select().from(table)` rows as Drizzle does: D1's raw rows (values in the table's
+ * column order, the order Drizzle selects them in) into records, each value through its
+ * column's decoder (null stays null).
+ */
+export function tableRows<T extends Table>(table: T): (row: unknown[]) => InferSelectModel<T> {
+  const columns = Object.entries(getTableColumns(table));
+  return (row) => {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const [key, column] = columns[i] as (typeof columns)[number];
+      const value = row[i];
+      record[key] = value === null ? null : column.mapFromDriverValue(value);
+    }
+    // Each key is one of the table's columns, decoded by that column.
+    return record as InferSelectModel<T>;
+  };
+}
