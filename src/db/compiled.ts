@@ -32,7 +32,7 @@ export type Preparer = Pick<D1Database, "prepare">;
 export type Values = Record<string, unknown>;
 
 /** A placeholder per value name: `p.id` stands where the value `id` goes. */
-export type Placeholders<V extends Values> = { readonly [K in keyof V & string]: Placeholder<K> };
+export type Placeholders<V extends Values> = { readonly [K in keyof V & string]-?: Placeholder<K> };
 
 /** A D1 that refuses to run anything: the compiling Drizzle only ever produces SQL text. */
 const UNCONNECTED = new Proxy(
@@ -94,7 +94,7 @@ export function compile<V extends Values = Record<string, never>>(
  * a query is compiled for its request alone rather than kept.
  */
 export class CompiledShapes<S, V extends Values> {
-  static readonly MAX_SHAPES = 256;
+  static readonly MAX_SHAPES = 1024;
   readonly #byKey = new Map<string, CompiledQuery<V>>();
 
   constructor(

@@ -1,7 +1,10 @@
-import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { CursorPosition } from "../lib/cursor";
 
 export type Direction = "asc" | "desc";
+
+/** A cursor's position, or placeholders for it in a compiled query (src/db/compiled.ts). */
+export type SeekPosition = CursorPosition | { value: Placeholder; id: Placeholder };
 
 /**
  * WHERE clause for rows from `position` on, in (column, id) order. SQLite row values
@@ -11,7 +14,7 @@ export function seekFrom(
   column: AnyColumn,
   idColumn: AnyColumn,
   direction: Direction,
-  position: CursorPosition,
+  position: SeekPosition,
 ): SQL {
   return direction === "asc"
     ? sql`(${column}, ${idColumn}) >= (${position.value}, ${position.id})`

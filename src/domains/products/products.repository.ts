@@ -14,7 +14,7 @@ import {
   sql,
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { compile, tableRows } from "../../db/compiled";
+import { CompiledShapes, compile, type Placeholders, tableRows } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import { type Direction, seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
@@ -81,16 +81,37 @@ export interface ProductsRepository {
   isStockRefusal(error: unknown): boolean;
 }
 
-function filterConditions(filters: ProductListFilters): SQL[] {
+/** What a catalog query's SQL text depends on: which filters are set (their values are bound). */
+type CatalogShape = {
+  q: boolean;
+  minPrice: boolean;
+  maxPrice: boolean;
+  inStock: boolean | undefined;
+};
+type CatalogValues = { q?: string; minPriceCents?: number; maxPriceCents?: number };
+type ListShape = CatalogShape & { order: ProductOrder; cursor: boolean };
+type ListValues = CatalogValues & { after?: string | number; afterId?: string; limit: number };
+
+function catalogShape(filters: ProductListFilters): CatalogShape {
+  return {
+    q: filters.q !== undefined,
+    minPrice: filters.minPriceCents !== undefined,
+    maxPrice: filters.maxPriceCents !== undefined,
+    inStock: filters.inStock,
+  };
+}
+
+function catalogKey(shape: CatalogShape): string {
+  return `${+shape.q}${+shape.minPrice}${+shape.maxPrice}${shape.inStock}`;
+}
+
+function filterConditions(shape: CatalogShape, p: Placeholders<CatalogValues>): SQL[] {
   const conditions: SQL[] = [isNull(products.archivedAt)];
-  if (filters.q !== undefined)
-    conditions.push(containsText(filters.q, products.name, products.sku));
-  if (filters.minPriceCents !== undefined)
-    conditions.push(gte(products.priceCents, filters.minPriceCents));
-  if (filters.maxPriceCents !== undefined)
-    conditions.push(lte(products.priceCents, filters.maxPriceCents));
-  if (filters.inStock === true) conditions.push(gt(products.stock, 0));
-  if (filters.inStock === false) conditions.push(eq(products.stock, 0));
+  if (shape.q) conditions.push(containsText(p.q, products.name, products.sku));
+  if (shape.minPrice) conditions.push(gte(products.priceCents, p.minPriceCents));
+  if (shape.maxPrice) conditions.push(lte(products.priceCents, p.maxPriceCents));
+  if (shape.inStock === true) conditions.push(gt(products.stock, 0));
+  if (shape.inStock === false) conditions.push(eq(products.stock, 0));
   return conditions;
 }
 
@@ -105,28 +126,56 @@ const BY_ID = compile<{ id: string }>((db, p) =>
     .limit(1),
 );
 
-export class D1ProductsRepository implements ProductsRepository {
-  constructor(private readonly db: Database) {}
-
-  async list(filters: ProductListFilters, order: ProductOrder, page: PageRequest) {
-    const column = products[order.column];
-    const conditions = filterConditions(filters);
-    if (page.cursor) conditions.push(seekFrom(column, products.id, order.direction, page.cursor));
-    const direction = order.direction === "asc" ? asc : desc;
-    return this.db
+/** A page of the catalog, per filter set, order and cursor (a few hundred shapes at most). */
+const LIST = new CompiledShapes<ListShape, ListValues>(
+  ({ order, cursor, ...filters }) =>
+    `${catalogKey(filters)} ${order.column} ${order.direction} ${+cursor}`,
+  (shape, db, p) => {
+    const column = products[shape.order.column];
+    const conditions = filterConditions(shape, p);
+    if (shape.cursor) {
+      const position = { value: p.after, id: p.afterId };
+      conditions.push(seekFrom(column, products.id, shape.order.direction, position));
+    }
+    const direction = shape.order.direction === "asc" ? asc : desc;
+    return db
       .select()
       .from(products)
       .where(and(...conditions))
       .orderBy(direction(column), direction(products.id))
-      .limit(page.limit + 1);
+      .limit(p.limit);
+  },
+);
+
+/** The count and freshness of the filtered catalog (HEAD), per filter set. */
+const SUMMARY = new CompiledShapes<CatalogShape, CatalogValues>(catalogKey, (shape, db, p) =>
+  db
+    .select({ count: count(), lastModified: max(products.updatedAt) })
+    .from(products)
+    .where(and(...filterConditions(shape, p))),
+);
+
+export class D1ProductsRepository implements ProductsRepository {
+  constructor(private readonly db: Database) {}
+
+  async list(filters: ProductListFilters, order: ProductOrder, page: PageRequest) {
+    const shape = { ...catalogShape(filters), order, cursor: page.cursor !== undefined };
+    const rows = await LIST.get(shape)
+      .bind(this.db.$client, {
+        ...filters,
+        after: page.cursor?.value,
+        afterId: page.cursor?.id,
+        limit: page.limit + 1,
+      })
+      .raw();
+    return rows.map(productRow);
   }
 
   async summary(filters: ProductListFilters): Promise<CatalogSummary> {
-    const [row] = await this.db
-      .select({ count: count(), lastModified: max(products.updatedAt) })
-      .from(products)
-      .where(and(...filterConditions(filters)));
-    return { count: row?.count ?? 0, lastModified: row?.lastModified ?? null };
+    const [row] = await SUMMARY.get(catalogShape(filters)).bind(this.db.$client, filters).raw();
+    // Drizzle's count() reads SQLite's integer as a number; max() of a text column is text.
+    const [total, lastModified] = (row ?? []) as [number | undefined, string | null | undefined];
+    return { count: Number(total ?? 0), lastModified: lastModified ?? null };
   }
 
   async findById(id: string) {

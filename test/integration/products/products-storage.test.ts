@@ -14,13 +14,25 @@ import { createProduct } from "../../helpers/products";
 
 type Query = { sql: string; params: unknown[] };
 
-/** The products service over real D1, recording every SQL statement it runs. */
+/**
+ * The products service over real D1, recording every SQL statement it runs (at the D1: the
+ * repository's compiled queries do not go through Drizzle's logger).
+ */
 function recordingService() {
   const queries: Query[] = [];
-  const db = drizzle(env.DB, {
-    logger: { logQuery: (sql, params) => queries.push({ sql, params }) },
-  });
-  return { service: new ProductsService(new D1ProductsRepository(db), systemClock), queries };
+  const d1 = {
+    prepare: (sql: string) => ({
+      bind: (...params: unknown[]) => {
+        queries.push({ sql, params });
+        return env.DB.prepare(sql).bind(...params);
+      },
+    }),
+    batch: (statements: D1PreparedStatement[]) => env.DB.batch(statements),
+  } as unknown as D1Database;
+  return {
+    service: new ProductsService(new D1ProductsRepository(drizzle(d1)), systemClock),
+    queries,
+  };
 }
 
 /** Re-runs a recorded statement through the D1 binding to read its `meta.rows_read`. */
