@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { buildServices, type ServiceOverrides } from "./container";
 import { unwrapQueryError } from "./db/query-errors";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
@@ -20,6 +19,7 @@ import { API_PREFIX } from "./http/openapi";
 import { errorResponse, internalProblem, problemResponse } from "./http/problem";
 import { requestContext } from "./http/request-context";
 import { requestLog } from "./http/request-log";
+import { securityHeaders } from "./http/security-headers";
 import { requireValidSettings } from "./http/settings-guard";
 import { validationHook } from "./http/validation";
 import { errorLogFields } from "./lib/error-log";
@@ -60,18 +60,7 @@ export function createApp(options: CreateAppOptions = {}) {
   app.use(d1Session);
   app.use(requestContext());
   app.use(requestLog);
-  app.use(
-    secureHeaders({
-      strictTransportSecurity: "max-age=63072000; includeSubDomains",
-      referrerPolicy: "no-referrer",
-      xFrameOptions: "DENY",
-      xContentTypeOptions: "nosniff",
-      crossOriginResourcePolicy: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      // A handler may set its own value (the /docs page sets its Content-Security-Policy).
-      overwrite: false,
-    }),
-  );
+  app.use(securityHeaders);
   app.use(corsHeaders);
   app.use(
     bodyLimit({
