@@ -22,7 +22,7 @@ import { copyDocsAssets } from "../scripts/copy-docs-assets.mjs";
 import { workerdCpuClock } from "./cpu.mjs";
 import { measure, runAll } from "./load.mjs";
 import { profileWhile } from "./profile.mjs";
-import { markdown } from "./report.mjs";
+import { cpuRatio, markdown } from "./report.mjs";
 import { BENCH_ADMIN, buildBundle, HOST, root, startServers, wrangler } from "./server.mjs";
 
 const GOALS = { bundleGzipKiB: 180, startupMs: 50 };
@@ -167,7 +167,7 @@ async function benchmark(appBase, ceilingBase, list, { bundle, startup }) {
     date: new Date().toISOString(),
     machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`,
     options: { ...plan, latencyMs, runWorkerFirst: args["run-worker-first"] ?? "wrangler.toml" },
-    endpoints: rows,
+    endpoints: rows.map((row) => ({ ...row, cpuRatio: cpuRatio(row.app, row.ceiling) })),
     bundle,
     startup,
   };

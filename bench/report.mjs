@@ -10,6 +10,19 @@ const trips = (trips) => (trips === null ? "n/a" : String(trips));
 const cpu = (us) => (us === null ? "n/a" : fixed(us));
 
 /**
+ * The ceiling's CPU per request over the app's: the share of the ceiling's speed the app
+ * would reach if CPU were all that limited it. Steadier than the ratio of req/s on a shared
+ * machine (other processes take wall-clock time, much less CPU time per request), but the
+ * goals are stated in req/s, so it stands beside that ratio, not in its place.
+ * @param {import("./load.mjs").Side} app @param {import("./load.mjs").Side} ceiling
+ */
+export function cpuRatio(app, ceiling) {
+  return app.cpuUsPerRequest && ceiling.cpuUsPerRequest
+    ? ceiling.cpuUsPerRequest / app.cpuUsPerRequest
+    : Number.NaN;
+}
+
+/**
  * @param {{ endpoint: string, goal: number, app: import("./load.mjs").Side,
  *   ceiling: import("./load.mjs").Side }[]} rows
  * @param {{ bundle: { gzipKiB: number, totalKiB: number, goalKiB: number },
@@ -17,8 +30,8 @@ const cpu = (us) => (us === null ? "n/a" : fixed(us));
  */
 export function markdown(rows, extra) {
   const lines = [
-    "| endpoint | app req/s | ceiling req/s | ratio (goal) | app p50 / p99 ms | ceiling p50 / p99 ms | workerd CPU µs/request app / ceiling | D1 round trips app / ceiling | non-2xx app / ceiling |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| endpoint | app req/s | ceiling req/s | ratio (goal) | app p50 / p99 ms | ceiling p50 / p99 ms | workerd CPU µs/request app / ceiling | CPU ratio | D1 round trips app / ceiling | non-2xx app / ceiling |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { endpoint, goal, app, ceiling } of rows) {
     // No answer within a round (a saturated machine) is no figure, not zero.
@@ -35,6 +48,7 @@ export function markdown(rows, extra) {
         ` ${fixed(app.p50, 1)} / ${fixed(app.p99, 1)} `,
         ` ${fixed(ceiling.p50, 1)} / ${fixed(ceiling.p99, 1)} `,
         ` ${cpu(app.cpuUsPerRequest)} / ${cpu(ceiling.cpuUsPerRequest)} `,
+        ` ${fixed(cpuRatio(app, ceiling), 2)}× `,
         ` ${trips(app.roundTrips)} / ${trips(ceiling.roundTrips)} `,
         ` ${app.non2xx + app.errors} / ${ceiling.non2xx + ceiling.errors} `,
         "",
