@@ -1,18 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ErrorHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { buildServices, type ServiceOverrides } from "./container";
 import { unwrapQueryError } from "./db/query-errors";
 import { docsRoutes, registerOpenApiDocument } from "./docs";
-import { authRoutes } from "./domains/auth/auth.routes";
 import { healthRoutes } from "./domains/health/health.routes";
-import { mailRoutes } from "./domains/mail/mail.routes";
-import { ordersRoutes } from "./domains/orders/orders.routes";
-import { productsRoutes } from "./domains/products/products.routes";
-import { usersRoutes } from "./domains/users/users.routes";
 import type { AppEnv } from "./http/app-env";
 import { corsHeaders } from "./http/cors";
 import { d1Session } from "./http/d1-session";
+import { mountLazily } from "./http/lazy-routes";
 import { allowedMethods } from "./http/method-not-allowed";
 import { requestMetrics } from "./http/metrics";
 import { API_PREFIX } from "./http/openapi";
@@ -34,6 +31,7 @@ import {
   UnsupportedMediaTypeError,
 } from "./lib/errors";
 import { jsonLogger } from "./lib/logger";
+import { API_ROUTERS } from "./routers";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -50,6 +48,21 @@ function fromHttpException(error: HTTPException, contentType = ""): AppError | n
   if (error.status === 415) return new UnsupportedMediaTypeError(["application/json"]);
   return null;
 }
+
+/** What a handler or middleware threw, as the request's problem+json answer. */
+export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
+  const requestIdValue = c.var.requestId ?? "unknown";
+  const error = unwrapQueryError(thrown);
+  if (error instanceof AppErrorBase) return errorResponse(error, requestIdValue);
+  if (error instanceof HTTPException) {
+    const mapped = fromHttpException(error, c.req.header("Content-Type"));
+    if (mapped) return errorResponse(mapped, requestIdValue);
+  }
+  // Before request-context ran (nothing there throws today), the line still has the id.
+  const log = c.var.log ?? jsonLogger;
+  log.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });
+  return problemResponse(internalProblem(requestIdValue));
+};
 
 export function createApp(options: CreateAppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -79,14 +92,10 @@ export function createApp(options: CreateAppOptions = {}) {
 
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
-  // Domain routers are mounted under /api/v1 here.
-  app.route(API_PREFIX, authRoutes);
-  app.route(API_PREFIX, usersRoutes);
-  app.route(API_PREFIX, productsRoutes);
-  app.route(API_PREFIX, ordersRoutes);
-  app.route(API_PREFIX, mailRoutes);
+  // Domain routers are mounted under /api/v1 here, each built on first use (src/routers.ts).
+  const mounted = API_ROUTERS.map((router) => mountLazily(app, API_PREFIX, router, handleError));
 
-  registerOpenApiDocument(app);
+  registerOpenApiDocument(app, () => Promise.all(mounted.map((mount) => mount())));
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
@@ -97,19 +106,7 @@ export function createApp(options: CreateAppOptions = {}) {
     return errorResponse(error, c.var.requestId);
   });
 
-  app.onError((thrown, c) => {
-    const requestIdValue = c.var.requestId ?? "unknown";
-    const error = unwrapQueryError(thrown);
-    if (error instanceof AppErrorBase) return errorResponse(error, requestIdValue);
-    if (error instanceof HTTPException) {
-      const mapped = fromHttpException(error, c.req.header("Content-Type"));
-      if (mapped) return errorResponse(mapped, requestIdValue);
-    }
-    // Before request-context ran (nothing there throws today), the line still has the id.
-    const log = c.var.log ?? jsonLogger;
-    log.error("unhandled error", { request_id: requestIdValue, ...errorLogFields(error) });
-    return problemResponse(internalProblem(requestIdValue));
-  });
+  app.onError(handleError);
 
   return app;
 }

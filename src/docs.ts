@@ -37,8 +37,16 @@ form \`username\` and \`password\`); operations that need a user then send the a
 \`Authorization: Bearer <token>\`. Its refresh uses the refresh grant of the same endpoint
 (form \`grant_type=refresh_token\`, \`refresh_token\`).`;
 
-/** Serves the generated OpenAPI 3.1 document and declares its security schemes. */
-export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
+/**
+ * Serves the generated OpenAPI 3.1 document and declares its security schemes. The
+ * operations of `lazyRouters` (mounted, their paths in full) join the document on its first
+ * request, which imports the routers no request has needed yet (see mountLazily), after
+ * the ones `app` already has (health) and before the document's own two.
+ */
+export function registerOpenApiDocument(
+  app: OpenAPIHono<AppEnv>,
+  lazyRouters: () => Promise<OpenAPIHono<AppEnv>[]>,
+): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -59,13 +67,25 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
   for (const [name, header] of Object.entries(EDGE_HEADER_COMPONENTS)) {
     app.openAPIRegistry.registerComponent("headers", name, header);
   }
-  registerDocsOperations(app);
+  let registered: Promise<void> | undefined;
+  const registerAll = async () => {
+    for (const routes of await lazyRouters()) {
+      for (const definition of routes.openAPIRegistry.definitions) {
+        // Routers register operations only; anything else would be silently dropped here.
+        if (definition.type !== "route") throw new Error(`${definition.type} in a router`);
+        app.openAPIRegistry.registerPath(definition.route);
+      }
+    }
+    registerDocsOperations(app);
+  };
   // Not app.doc31(): it answers a generator error with the raw error as JSON. Thrown here,
   // the error reaches app.onError like any other and becomes a 500 problem. The document
   // cannot change once the app is built, so it is generated once; only `servers` (this
   // request's origin) differs per request.
   let document: ReturnType<typeof generate> | undefined;
-  app.get(OPENAPI_PATH, (c) => {
+  app.get(OPENAPI_PATH, async (c) => {
+    registered ??= registerAll();
+    await registered;
     document ??= generate(app);
     const { openapi, info, ...rest } = document;
     const servers = [{ url: new URL(c.req.url).origin, description: "This deployment" }];

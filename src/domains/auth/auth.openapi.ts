@@ -19,6 +19,7 @@ import {
   oauth2ErrorOf,
   UnsupportedGrantTypeError,
 } from "./auth.oauth2";
+import { AUTH_PATHS } from "./auth.paths";
 import {
   AcceptedSchema,
   LoginSchema,
@@ -43,8 +44,7 @@ const tokenPairResponse = {
 };
 
 export const register = defineRoute({
-  method: "post",
-  path: "/auth/register",
+  ...AUTH_PATHS.register,
   tags: ["Auth"],
   operationId: "register",
   summary: "Create an account",
@@ -83,8 +83,7 @@ function withOAuth2Error(example: Problem): Record<string, Problem> {
 }
 
 export const login = defineRoute({
-  method: "post",
-  path: "/auth/login",
+  ...AUTH_PATHS.login,
   tags: ["Auth"],
   operationId: "login",
   summary: "Log in, or refresh the tokens (OAuth2 token endpoint)",
@@ -140,8 +139,7 @@ export const login = defineRoute({
 });
 
 export const refresh = defineRoute({
-  method: "post",
-  path: "/auth/refresh",
+  ...AUTH_PATHS.refresh,
   tags: ["Auth"],
   operationId: "refreshTokens",
   summary: "Refresh the tokens",
@@ -152,8 +150,7 @@ export const refresh = defineRoute({
 });
 
 export const logout = defineRoute({
-  method: "post",
-  path: "/auth/logout",
+  ...AUTH_PATHS.logout,
   tags: ["Auth"],
   operationId: "logout",
   summary: "Log out",
@@ -164,8 +161,7 @@ export const logout = defineRoute({
 });
 
 export const requestPasswordReset = defineRoute({
-  method: "post",
-  path: "/auth/password-reset",
+  ...AUTH_PATHS.requestPasswordReset,
   tags: ["Auth"],
   operationId: "requestPasswordReset",
   summary: "Ask for a password reset email",
@@ -176,8 +172,7 @@ export const requestPasswordReset = defineRoute({
 });
 
 export const confirmPasswordReset = defineRoute({
-  method: "post",
-  path: "/auth/password-reset/confirm",
+  ...AUTH_PATHS.confirmPasswordReset,
   tags: ["Auth"],
   operationId: "confirmPasswordReset",
   summary: "Set a new password with a reset token",

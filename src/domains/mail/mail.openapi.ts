@@ -1,5 +1,6 @@
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import { MailNotDeadError, MailNotFoundError, MailNotRetryableError } from "./mail.errors";
+import { MAIL_PATHS } from "./mail.paths";
 import {
   ListMailQuerySchema,
   MailEntrySchema,
@@ -10,8 +11,7 @@ import {
 // Operator endpoints asked for by issue #10 (not in the API contract).
 
 export const listMail = defineRoute({
-  method: "get",
-  path: "/admin/mail",
+  ...MAIL_PATHS.listMail,
   tags: ["Admin"],
   operationId: "listMail",
   summary: "List outbox emails (admin)",
@@ -22,7 +22,7 @@ export const listMail = defineRoute({
   responses: {
     200: {
       description: "A page of outbox rows",
-      headers: nextLinkHeader("/admin/mail"),
+      headers: nextLinkHeader(MAIL_PATHS.listMail.path),
       content: jsonContent(MailPageSchema),
     },
   },
@@ -30,8 +30,7 @@ export const listMail = defineRoute({
 });
 
 export const retryMail = defineRoute({
-  method: "post",
-  path: "/admin/mail/{id}/retry",
+  ...MAIL_PATHS.retryMail,
   tags: ["Admin"],
   operationId: "retryMail",
   summary: "Re-send a dead email (admin)",

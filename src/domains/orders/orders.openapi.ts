@@ -20,6 +20,7 @@ import {
   OutOfStockError,
   TooManyOpenOrdersError,
 } from "./orders.errors";
+import { ORDERS_PATHS } from "./orders.paths";
 import {
   OrderIdParams,
   OrderListQuery,
@@ -32,14 +33,12 @@ import {
 import { MAX_OPEN_ORDERS } from "./orders.values";
 
 const TAGS = ["Orders"];
-const COLLECTION = "/orders";
-const ITEM = "/orders/{order_id}";
+const COLLECTION = ORDERS_PATHS.listOrders.path;
 
 const linkHeader = nextLinkHeader(COLLECTION);
 
 export const placeOrder = defineRoute({
-  method: "post",
-  path: COLLECTION,
+  ...ORDERS_PATHS.placeOrder,
   tags: TAGS,
   operationId: "placeOrder",
   summary: "Place an order",
@@ -78,8 +77,7 @@ export const placeOrder = defineRoute({
 });
 
 export const listOrders = defineRoute({
-  method: "get",
-  path: COLLECTION,
+  ...ORDERS_PATHS.listOrders,
   tags: TAGS,
   operationId: "listOrders",
   summary: "List orders",
@@ -98,8 +96,7 @@ export const listOrders = defineRoute({
 });
 
 export const getOrder = defineRoute({
-  method: "get",
-  path: ITEM,
+  ...ORDERS_PATHS.getOrder,
   tags: TAGS,
   operationId: "getOrder",
   summary: "Get an order",
@@ -111,8 +108,7 @@ export const getOrder = defineRoute({
 });
 
 export const cancelOrder = defineRoute({
-  method: "post",
-  path: `${ITEM}/cancel`,
+  ...ORDERS_PATHS.cancelOrder,
   tags: TAGS,
   operationId: "cancelOrder",
   summary: "Cancel an order",
@@ -125,8 +121,7 @@ export const cancelOrder = defineRoute({
 });
 
 export const fulfillOrder = defineRoute({
-  method: "post",
-  path: `${ITEM}/fulfill`,
+  ...ORDERS_PATHS.fulfillOrder,
   tags: TAGS,
   operationId: "fulfillOrder",
   summary: "Fulfil an order",
@@ -138,8 +133,7 @@ export const fulfillOrder = defineRoute({
 });
 
 export const listUserOrders = defineRoute({
-  method: "get",
-  path: "/users/{user_id}/orders",
+  ...ORDERS_PATHS.listUserOrders,
   tags: TAGS,
   operationId: "listUserOrders",
   summary: "List a user's orders",

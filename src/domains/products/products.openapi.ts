@@ -3,6 +3,7 @@ import { edgeCached, xCacheHeader } from "../../http/edge-cache";
 import { defineRoute, jsonContent, LIST_ERRORS, nextLinkHeader } from "../../http/openapi";
 import { PreconditionFailedError } from "../../lib/errors";
 import { ProductNotFoundError, SkuTakenError } from "./products.errors";
+import { PRODUCTS_PATHS } from "./products.paths";
 import {
   ProductCreateSchema,
   ProductFilterQuery,
@@ -16,8 +17,7 @@ import {
 import { PRODUCT_SORTS } from "./products.values";
 
 const TAGS = ["Products"];
-const COLLECTION = "/products";
-const ITEM = "/products/{product_id}";
+const COLLECTION = PRODUCTS_PATHS.listProducts.path;
 export const COLLECTION_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
 
 const etagHeader = z.object({
@@ -47,8 +47,7 @@ const ifMatchHeaders = z.object({
 });
 
 export const listProducts = defineRoute({
-  method: "get",
-  path: COLLECTION,
+  ...PRODUCTS_PATHS.listProducts,
   tags: TAGS,
   operationId: "listProducts",
   summary: "List products",
@@ -92,8 +91,7 @@ export const headProducts = defineRoute({
 });
 
 export const productsOptions = defineRoute({
-  method: "options",
-  path: COLLECTION,
+  ...PRODUCTS_PATHS.productsOptions,
   tags: TAGS,
   operationId: "productsOptions",
   summary: "Methods on the product collection",
@@ -108,8 +106,7 @@ export const productsOptions = defineRoute({
 });
 
 export const createProduct = defineRoute({
-  method: "post",
-  path: COLLECTION,
+  ...PRODUCTS_PATHS.createProduct,
   tags: TAGS,
   operationId: "createProduct",
   summary: "Create a product",
@@ -133,8 +130,7 @@ export const createProduct = defineRoute({
 });
 
 export const getProduct = defineRoute({
-  method: "get",
-  path: ITEM,
+  ...PRODUCTS_PATHS.getProduct,
   tags: TAGS,
   operationId: "getProduct",
   summary: "Get a product",
@@ -184,8 +180,7 @@ function productWrite<Body extends z.ZodType>(body: Body, answer: string) {
 }
 
 export const replaceProduct = defineRoute({
-  method: "put",
-  path: ITEM,
+  ...PRODUCTS_PATHS.replaceProduct,
   tags: TAGS,
   operationId: "replaceProduct",
   summary: "Replace a product",
@@ -195,8 +190,7 @@ export const replaceProduct = defineRoute({
 });
 
 export const patchProduct = defineRoute({
-  method: "patch",
-  path: ITEM,
+  ...PRODUCTS_PATHS.patchProduct,
   tags: TAGS,
   operationId: "updateProduct",
   summary: "Update some fields of a product",
@@ -206,8 +200,7 @@ export const patchProduct = defineRoute({
 });
 
 export const deleteProduct = defineRoute({
-  method: "delete",
-  path: ITEM,
+  ...PRODUCTS_PATHS.deleteProduct,
   tags: TAGS,
   operationId: "deleteProduct",
   summary: "Delete a product",

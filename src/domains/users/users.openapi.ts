@@ -9,6 +9,7 @@ import {
   UserHasOrdersError,
   UserNotFoundError,
 } from "./users.errors";
+import { USERS_PATHS } from "./users.paths";
 import {
   AdminUpdateUserSchema,
   ChangePasswordSchema,
@@ -21,8 +22,7 @@ import {
 } from "./users.schemas";
 
 export const getMe = defineRoute({
-  method: "get",
-  path: "/users/me",
+  ...USERS_PATHS.getMe,
   tags: ["Users"],
   operationId: "getMe",
   summary: "Your account",
@@ -32,8 +32,7 @@ export const getMe = defineRoute({
 });
 
 export const updateMe = defineRoute({
-  method: "patch",
-  path: "/users/me",
+  ...USERS_PATHS.updateMe,
   tags: ["Users"],
   operationId: "updateMe",
   summary: "Update your profile",
@@ -45,8 +44,7 @@ export const updateMe = defineRoute({
 });
 
 export const changePassword = defineRoute({
-  method: "post",
-  path: "/users/me/password",
+  ...USERS_PATHS.changePassword,
   tags: ["Users"],
   operationId: "changeMyPassword",
   summary: "Change your password",
@@ -58,8 +56,7 @@ export const changePassword = defineRoute({
 });
 
 export const deleteMe = defineRoute({
-  method: "delete",
-  path: "/users/me",
+  ...USERS_PATHS.deleteMe,
   tags: ["Users"],
   operationId: "deleteMe",
   summary: "Delete your account",
@@ -71,8 +68,7 @@ export const deleteMe = defineRoute({
 });
 
 export const listUsers = defineRoute({
-  method: "get",
-  path: "/users",
+  ...USERS_PATHS.listUsers,
   tags: ["Users"],
   operationId: "listUsers",
   summary: "List users (admin)",
@@ -83,7 +79,7 @@ export const listUsers = defineRoute({
   responses: {
     200: {
       description: "A page of users",
-      headers: nextLinkHeader("/users"),
+      headers: nextLinkHeader(USERS_PATHS.listUsers.path),
       content: jsonContent(UserPageSchema),
     },
   },
@@ -91,8 +87,7 @@ export const listUsers = defineRoute({
 });
 
 export const getUser = defineRoute({
-  method: "get",
-  path: "/users/{user_id}",
+  ...USERS_PATHS.getUser,
   tags: ["Users"],
   operationId: "getUser",
   summary: "Get a user (admin)",
@@ -104,8 +99,7 @@ export const getUser = defineRoute({
 });
 
 export const updateUser = defineRoute({
-  method: "patch",
-  path: "/users/{user_id}",
+  ...USERS_PATHS.updateUser,
   tags: ["Users"],
   operationId: "updateUser",
   summary: "Update a user (admin)",
@@ -118,8 +112,7 @@ export const updateUser = defineRoute({
 });
 
 export const deleteUser = defineRoute({
-  method: "delete",
-  path: "/users/{user_id}",
+  ...USERS_PATHS.deleteUser,
   tags: ["Users"],
   operationId: "deleteUser",
   summary: "Delete a user (admin)",
