@@ -1,11 +1,11 @@
-// zod's classic API (node_modules/zod/v4/classic/external.js) without `locales`; see index.ts.
+// zod's classic API (node_modules/zod/v4/classic/external.js) without `locales`,
+// `fromJSONSchema` and the schema compiler; see index.ts.
 
 export * from "../../../node_modules/zod/v4/classic/checks.js";
 export * as coerce from "../../../node_modules/zod/v4/classic/coerce.js";
 export * from "../../../node_modules/zod/v4/classic/compat.js";
 export { deepPartial } from "../../../node_modules/zod/v4/classic/deep-partial.js";
 export * from "../../../node_modules/zod/v4/classic/errors.js";
-export { fromJSONSchema } from "../../../node_modules/zod/v4/classic/from-json-schema.js";
 export { input, output } from "../../../node_modules/zod/v4/classic/in-out.js";
 export * as iso from "../../../node_modules/zod/v4/classic/iso.js";
 export {
@@ -23,13 +23,11 @@ export {
   $input,
   $output,
   clone,
-  compile,
   config,
   flattenError,
   formatError,
   getDiscriminatedOption,
   globalRegistry,
-  INVALID,
   memoizer,
   NEVER,
   prettifyError,
@@ -39,7 +37,4 @@ export {
   toZod,
   treeifyError,
   util,
-  withParser,
-  ZodCompileAsyncError,
-  ZodCompileUnsupportedError,
 } from "./core";
