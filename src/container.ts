@@ -211,7 +211,7 @@ class RequestServices implements Services {
   get authenticator(): Authenticator {
     this.#authenticator ??= new Authenticator(
       this.accessTokens,
-      new D1PrincipalsRepository(this.db, this.d1),
+      new D1PrincipalsRepository(this.d1),
       this.d1,
     );
     return this.#authenticator;

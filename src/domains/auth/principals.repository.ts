@@ -1,5 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, type Placeholder, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { CompiledShapes } from "../../db/compiled";
 import type { RideAlong } from "../../db/request-d1";
 import { principalColumns, users } from "../users/users.table";
 import type { Role, Tier } from "../users/users.values";
@@ -30,24 +31,49 @@ export interface PrincipalsRepository {
   ): void;
 }
 
+type PrincipalValues = { userId: string; sessionId?: string };
+
+/**
+ * A family is revoked as a whole (logout, reset, reuse, deactivation, password change), so
+ * one unrevoked token of it means the session lives. A family with no token left (purged
+ * after its end) or one that is not the user's counts as ended: an unknown session fails
+ * closed. `refresh_tokens_family_idx` makes it an index lookup.
+ */
+function liveToken(db: Database, familyId: Placeholder) {
+  return db
+    .select({ one: sql`1` })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.familyId, familyId),
+        eq(refreshTokens.userId, users.id),
+        isNull(refreshTokens.revokedAt),
+      ),
+    );
+}
+
+/** Every authenticated request's check, compiled once per isolate: with a session, or none. */
+const PRINCIPAL = new CompiledShapes<{ session: boolean }, PrincipalValues>(
+  ({ session }) => String(session),
+  ({ session }, db, p) => {
+    const sessionLive = session ? sql`EXISTS ${liveToken(db, p.sessionId)}` : sql`1`;
+    return db
+      .select({ ...principalColumns, sessionLive: sessionLive.as("session_live") })
+      .from(users)
+      .where(eq(users.id, p.userId))
+      .limit(1);
+  },
+);
+
 export class D1PrincipalsRepository implements PrincipalsRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly trips: RideAlong,
-  ) {}
+  constructor(private readonly trips: RideAlong) {}
 
   findWithNextRead(
     userId: string,
     sessionId: string | undefined,
     accept: (record: PrincipalRecord | null) => void,
   ): void {
-    const sessionLive = sessionId === undefined ? sql`1` : sql`EXISTS ${this.liveToken(sessionId)}`;
-    const query = this.db
-      .select({ ...principalColumns, sessionLive: sessionLive.as("session_live") })
-      .from(users)
-      .where(eq(users.id, userId))
-      .limit(1)
-      .toSQL();
+    const query = PRINCIPAL.get({ session: sessionId !== undefined }).with({ userId, sessionId });
     this.trips.ride({
       ...query,
       // Raw D1 rows (column names, SQLite values), not Drizzle's mapping.
@@ -65,24 +91,5 @@ export class D1PrincipalsRepository implements PrincipalsRepository {
             : null,
         ),
     });
-  }
-
-  /**
-   * A family is revoked as a whole (logout, reset, reuse, deactivation, password change), so
-   * one unrevoked token of it means the session lives. A family with no token left (purged
-   * after its end) or one that is not the user's counts as ended: an unknown session fails
-   * closed. `refresh_tokens_family_idx` makes it an index lookup.
-   */
-  private liveToken(familyId: string) {
-    return this.db
-      .select({ one: sql`1` })
-      .from(refreshTokens)
-      .where(
-        and(
-          eq(refreshTokens.familyId, familyId),
-          eq(refreshTokens.userId, users.id),
-          isNull(refreshTokens.revokedAt),
-        ),
-      );
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { compile, tableRows } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import type { RideAlong } from "../../db/request-d1";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
@@ -29,21 +30,16 @@ export interface IdempotencyRepository {
   deleteExpired(now: string): Promise<number>;
 }
 
-/** A raw D1 row of the table (column names, SQLite values) as the record Drizzle would map. */
-function fromRow(row: Record<string, unknown>): IdempotencyRecord {
-  const text = (value: unknown) => (value === null ? null : String(value));
-  return {
-    userId: String(row.user_id),
-    key: String(row.key),
-    fingerprint: String(row.fingerprint),
-    state: row.state as IdempotencyRecord["state"],
-    responseStatus: row.response_status === null ? null : Number(row.response_status),
-    responseBody: text(row.response_body),
-    responseHeaders: text(row.response_headers),
-    createdAt: String(row.created_at),
-    expiresAt: String(row.expires_at),
-  };
-}
+const recordRow = tableRows(idempotencyKeys);
+
+/** The key's record: compiled once per isolate (every keyed write reads it). */
+const BY_KEY = compile<{ userId: string; key: string }>((db, p) =>
+  db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, p.userId), eq(idempotencyKeys.key, p.key)))
+    .limit(1),
+);
 
 export class D1IdempotencyRepository implements IdempotencyRepository {
   constructor(
@@ -55,13 +51,9 @@ export class D1IdempotencyRepository implements IdempotencyRepository {
     return and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   }
 
-  private query(userId: string, key: string) {
-    return this.db.select().from(idempotencyKeys).where(this.byKey(userId, key)).limit(1);
-  }
-
   async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
-    const [row] = await this.query(userId, key);
-    return row ?? null;
+    const [row] = await BY_KEY.bind(this.db.$client, { userId, key }).raw();
+    return row ? recordRow(row) : null;
   }
 
   findWithNextRead(
@@ -70,8 +62,9 @@ export class D1IdempotencyRepository implements IdempotencyRepository {
     accept: (record: IdempotencyRecord | null) => void,
   ): void {
     this.trips.ride({
-      ...this.query(userId, key).toSQL(),
-      accept: ([row]) => accept(row ? fromRow(row) : null),
+      ...BY_KEY.with({ userId, key }),
+      // A riding read's row is an object in the SELECT's column order.
+      accept: ([row]) => accept(row ? recordRow(Object.values(row)) : null),
     });
   }
 

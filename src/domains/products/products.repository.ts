@@ -10,6 +10,7 @@ import {
   isNull,
   lte,
   max,
+  type Placeholder,
   type SQL,
   sql,
 } from "drizzle-orm";
@@ -155,6 +156,22 @@ const SUMMARY = new CompiledShapes<CatalogShape, CatalogValues>(catalogKey, (sha
     .where(and(...filterConditions(shape, p))),
 );
 
+/** An order's catalog read, per number of ids (1 to MAX_ORDER_LINES shapes). */
+const BY_IDS = new CompiledShapes<number, Record<string, string>>(String, (count, db, p) =>
+  db
+    .select()
+    .from(products)
+    .where(
+      and(
+        inArray(
+          products.id,
+          Array.from({ length: count }, (_, i) => p[`id${i}`] as Placeholder),
+        ),
+        isNull(products.archivedAt),
+      ),
+    ),
+);
+
 export class D1ProductsRepository implements ProductsRepository {
   constructor(private readonly db: Database) {}
 
@@ -234,10 +251,9 @@ export class D1ProductsRepository implements ProductsRepository {
 
   async findCatalogByIds(ids: string[]) {
     if (ids.length === 0) return [];
-    return this.db
-      .select()
-      .from(products)
-      .where(and(inArray(products.id, ids), isNull(products.archivedAt)));
+    const values = Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+    const rows = await BY_IDS.get(ids.length).bind(this.db.$client, values).raw();
+    return rows.map(productRow);
   }
 
   reserveStock(id: string, quantity: number, at: string, price: QuotedPrice): Statement {

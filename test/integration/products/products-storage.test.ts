@@ -144,6 +144,27 @@ describe("compiled reads (SQL built once per isolate)", () => {
     expect(await repository().findById(product.id)).toBeNull();
     expect(await repository().findById("no-such-product")).toBeNull();
   });
+
+  it("an order's catalog read is Drizzle's rows for any number of ids, archived and unknown ones absent", async () => {
+    const a = await createProduct();
+    const b = await createProduct();
+    const archived = await createProduct();
+    await drizzle(env.DB)
+      .update(products)
+      .set({ archivedAt: new Date().toISOString() })
+      .where(eqId(archived.id));
+    const drizzleRows = await drizzle(env.DB)
+      .select()
+      .from(products)
+      .where(inArray(products.id, [a.id, b.id]));
+    const byId = (rows: { id: string }[]) => [...rows].sort((x, y) => x.id.localeCompare(y.id));
+    const found = await repository().findCatalogByIds([a.id, "no-such-product", archived.id, b.id]);
+    expect(byId(found)).toEqual(byId(drizzleRows));
+    expect(await repository().findCatalogByIds([b.id])).toEqual(
+      drizzleRows.filter((row) => row.id === b.id),
+    );
+    expect(await repository().findCatalogByIds([])).toEqual([]);
+  });
 });
 
 describe("database invariants", () => {
@@ -155,7 +176,7 @@ describe("database invariants", () => {
   });
 });
 
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 
 function eqId(id: string) {
   return eq(products.id, id);
