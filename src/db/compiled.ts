@@ -12,18 +12,22 @@
  */
 
 import {
+  type Column,
   fillPlaceholders,
   getTableColumns,
+  type InferInsertModel,
   type InferSelectModel,
   type Placeholder,
   type Query,
   sql,
   type Table,
 } from "drizzle-orm";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { createDatabase, type Database } from "./client";
 
 /** Anything Drizzle can turn into SQL text and parameters: a select, insert, update or delete. */
-type Buildable = { toSQL(): Query };
+export type Buildable = { toSQL(): Query };
 
 /** Statements are prepared on the request's D1 (RequestD1), or on the binding (jobs, tests). */
 export type Preparer = Pick<D1Database, "prepare">;
@@ -118,20 +122,67 @@ export class CompiledShapes<S, V extends Values> {
 }
 
 /**
- * Reads `select().from(table)` rows as Drizzle does: D1's raw rows (values in the table's
- * column order, the order Drizzle selects them in) into records, each value through its
- * column's decoder (null stays null).
+ * `insert(table).values(record)` for records with exactly the columns `keys` (default:
+ * every column); the others get their declared default, as Drizzle writes it (a constant).
+ * A column whose default is computed in JS (`$defaultFn`, `$onUpdate`) would be computed
+ * once for every row, so such a column must be bound.
  */
-export function tableRows<T extends Table>(table: T): (row: unknown[]) => InferSelectModel<T> {
-  const columns = Object.entries(getTableColumns(table));
+export function compileInsert<
+  T extends SQLiteTable,
+  K extends keyof InferInsertModel<T> & string = keyof InferInsertModel<T> & string,
+>(table: T, keys?: readonly K[]): CompiledQuery<Pick<InferInsertModel<T>, K>> {
+  return compile<Pick<InferInsertModel<T>, K>>((db, p) => {
+    const columns = Object.entries(getTableColumns(table)) as [K, Column][];
+    const bound = keys ?? columns.map(([key]) => key);
+    for (const [key, column] of columns) {
+      const computed = column.defaultFn !== undefined || column.onUpdateFn !== undefined;
+      if (computed && !bound.includes(key)) {
+        throw new Error(`compileInsert: ${key} has a computed default; bind it`);
+      }
+    }
+    const values = Object.fromEntries(bound.map((key) => [key, p[key]]));
+    // Every value is a placeholder named after its column's key.
+    return db.insert(table).values(values as T["$inferInsert"]);
+  });
+}
+
+/**
+ * Reads rows of `columns` (a selection: key → column) as Drizzle maps them: D1's raw rows
+ * (values in the selection's order, the order Drizzle selects them in) into records, each
+ * value through its column's decoder (null stays null).
+ */
+export function columnRows<C extends Record<string, Column>>(
+  columns: C,
+): (row: unknown[]) => SelectResultFields<C> {
+  const entries = Object.entries(columns);
   return (row) => {
     const record: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const [key, column] = columns[i] as (typeof columns)[number];
+    for (let i = 0; i < entries.length; i++) {
+      const [key, column] = entries[i] as (typeof entries)[number];
       const value = row[i];
       record[key] = value === null ? null : column.mapFromDriverValue(value);
     }
-    // Each key is one of the table's columns, decoded by that column.
-    return record as InferSelectModel<T>;
+    // Each key is one of the selection's columns, decoded by that column.
+    return record as SelectResultFields<C>;
   };
+}
+
+/** `columnRows` for `select().from(table)`: every column, in the table's order. */
+export function tableRows<T extends Table>(table: T): (row: unknown[]) => InferSelectModel<T> {
+  return columnRows(getTableColumns(table)) as (row: unknown[]) => InferSelectModel<T>;
+}
+
+/**
+ * A batch result's rows as raw rows: D1 gives a batch's rows as objects, keyed by column
+ * name in the SELECT's order (a single-table selection's names are unique).
+ */
+export function batchRows(result: unknown): unknown[][] {
+  const rows = (result as D1Result<Record<string, unknown>>).results ?? [];
+  return rows.map((row) => Object.values(row));
+}
+
+/** A query Drizzle built for this request (not compiled), as a statement of `d1`. */
+export function prepareBuilt(d1: Preparer, query: Buildable): D1PreparedStatement {
+  const { sql: text, params } = query.toSQL();
+  return d1.prepare(text).bind(...params);
 }

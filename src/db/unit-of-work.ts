@@ -1,5 +1,5 @@
-import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "./client";
+import { type Buildable, prepareBuilt } from "./compiled";
 
 declare const statementBrand: unique symbol;
 
@@ -9,13 +9,21 @@ declare const statementBrand: unique symbol;
  */
 export type Statement = { readonly [statementBrand]: true };
 
-export function asStatement(item: BatchItem<"sqlite">): Statement {
+/** A Drizzle query, or a compiled one bound to this request's D1 (src/db/compiled.ts). */
+type BatchStatement = Buildable | D1PreparedStatement;
+
+function isBuilt(statement: BatchStatement): statement is Buildable {
+  return "toSQL" in statement;
+}
+
+export function asStatement(item: BatchStatement): Statement {
   return item as unknown as Statement;
 }
 
 /**
  * A read a repository built for a caller's write batch (it runs inside that transaction,
- * so it needs no round trip of its own), and how to read its answer from the batch result.
+ * so it needs no round trip of its own), and how to read its answer from the batch result
+ * (D1's own result: rows as objects keyed by column name, not Drizzle's mapping).
  */
 export type BatchRead<T> = { statement: Statement; read(result: unknown): T };
 
@@ -28,6 +36,7 @@ export function changedRows(result: unknown): number {
 /**
  * D1 has no interactive transactions: one `batch()` is one transaction. Services collect
  * the statements repositories build and commit them together: all succeed or none do.
+ * The results are D1's own (`meta.changes` for a write), in the order the statements were added.
  */
 export interface UnitOfWork {
   add(...statements: Statement[]): this;
@@ -40,21 +49,25 @@ export interface UnitOfWorkFactory {
 }
 
 class D1UnitOfWork implements UnitOfWork {
-  private readonly statements: BatchItem<"sqlite">[] = [];
+  private readonly statements: BatchStatement[] = [];
 
   constructor(private readonly db: Database) {}
 
   add(...statements: Statement[]): this {
     for (const statement of statements) {
-      this.statements.push(statement as unknown as BatchItem<"sqlite">);
+      this.statements.push(statement as unknown as BatchStatement);
     }
     return this;
   }
 
+  /**
+   * One D1 batch on the request's D1 (Drizzle's batch could not hold compiled statements):
+   * a Drizzle query is prepared from its SQL here, a compiled one is already.
+   */
   async commit(): Promise<unknown[]> {
-    const [first, ...rest] = this.statements;
-    if (!first) return [];
-    return this.db.batch([first, ...rest]);
+    if (this.statements.length === 0) return [];
+    const d1 = this.db.$client;
+    return d1.batch(this.statements.map((s) => (isBuilt(s) ? prepareBuilt(d1, s) : s)));
   }
 }
 

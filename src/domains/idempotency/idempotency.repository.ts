@@ -1,6 +1,6 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { compile, tableRows } from "../../db/compiled";
+import { compile, compileInsert, tableRows } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import type { RideAlong } from "../../db/request-d1";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
@@ -41,15 +41,26 @@ const BY_KEY = compile<{ userId: string; key: string }>((db, p) =>
     .limit(1),
 );
 
+/** The key's record once it expired by `now`, so a new one can take the key. */
+const DELETE_EXPIRED_KEY = compile<{ userId: string; key: string; now: string }>((db, p) =>
+  db
+    .delete(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.userId, p.userId),
+        eq(idempotencyKeys.key, p.key),
+        lte(idempotencyKeys.expiresAt, p.now),
+      ),
+    ),
+);
+
+const INSERT = compileInsert(idempotencyKeys);
+
 export class D1IdempotencyRepository implements IdempotencyRepository {
   constructor(
     private readonly db: Database,
     private readonly trips: RideAlong,
   ) {}
-
-  private byKey(userId: string, key: string) {
-    return and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
-  }
 
   async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
     const [row] = await BY_KEY.bind(this.db.$client, { userId, key }).raw();
@@ -70,13 +81,10 @@ export class D1IdempotencyRepository implements IdempotencyRepository {
 
   record(completed: IdempotencyRecord, now: string): Statement[] {
     const { userId, key } = completed;
+    const d1 = this.db.$client;
     return [
-      asStatement(
-        this.db
-          .delete(idempotencyKeys)
-          .where(and(this.byKey(userId, key), lte(idempotencyKeys.expiresAt, now))),
-      ),
-      asStatement(this.db.insert(idempotencyKeys).values(completed)),
+      asStatement(DELETE_EXPIRED_KEY.bind(d1, { userId, key, now })),
+      asStatement(INSERT.bind(d1, completed)),
     ];
   }
 

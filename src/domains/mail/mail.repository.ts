@@ -1,5 +1,18 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  inArray,
+  isNull,
+  lt,
+  or,
+  type Placeholder,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { CompiledShapes, compileInsert } from "../../db/compiled";
 import { seekFrom } from "../../db/keyset";
 import { chunked, MAX_BOUND_PARAMETERS } from "../../db/limits";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
@@ -50,11 +63,33 @@ function giveUp(dead: GiveUp) {
   return { status: "dead" as const, ...(dead.scrub ? { payload: SCRUBBED_PAYLOAD } : {}) };
 }
 
+/** Every email's row, written in the batch of the change that causes it. */
+const INSERT = compileInsert(outbox, ["id", "template", "recipient", "payload", "createdAt"]);
+
+const MARK_ENQUEUED_IDS = MAX_BOUND_PARAMETERS - 10;
+
+/** After each response that queued mail (usually one id): per number of ids in a statement. */
+const MARK_ENQUEUED = new CompiledShapes<number, Record<string, string>>(String, (count, db, p) =>
+  db
+    .update(outbox)
+    // `set` takes a placeholder only inside SQL.
+    .set({ enqueuedAt: sql`${p.at}` })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          Array.from({ length: count }, (_, i) => p[`id${i}`] as Placeholder),
+        ),
+        eq(outbox.status, "pending"),
+      ),
+    ),
+);
+
 export class D1OutboxRepository implements OutboxRepository {
   constructor(private readonly db: Database) {}
 
   insert(record: NewOutboxRecord): Statement {
-    return asStatement(this.db.insert(outbox).values(record));
+    return asStatement(INSERT.bind(this.db.$client, record));
   }
 
   async findById(id: string): Promise<OutboxRecord | null> {
@@ -64,13 +99,13 @@ export class D1OutboxRepository implements OutboxRepository {
 
   async markEnqueued(ids: string[], at: string): Promise<void> {
     // Each statement binds its ids plus two values; keep every one under D1's limit.
-    const [first, ...rest] = chunked(ids, MAX_BOUND_PARAMETERS - 10).map((run) =>
-      this.db
-        .update(outbox)
-        .set({ enqueuedAt: at })
-        .where(and(inArray(outbox.id, run), eq(outbox.status, "pending"))),
+    const statements = chunked(ids, MARK_ENQUEUED_IDS).map((run) =>
+      MARK_ENQUEUED.get(run.length).bind(this.db.$client, {
+        at,
+        ...Object.fromEntries(run.map((id, i) => [`id${i}`, id])),
+      }),
     );
-    if (first) await this.db.batch([first, ...rest]);
+    if (statements.length > 0) await this.db.$client.batch(statements);
   }
 
   async markSent(id: string, at: string): Promise<boolean> {

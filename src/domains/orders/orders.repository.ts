@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { CompiledShapes, compileInsert } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import { seekFrom } from "../../db/keyset";
 import { asStatement, type Statement } from "../../db/unit-of-work";
@@ -53,22 +54,50 @@ function withLines(
 const REFUSED_STATUS = "refused_transition";
 const OVER_OPEN_ORDERS = "over_open_orders";
 
+/** The order row as it is, or (`capped`) placed only while the user has fewer than `maxOpen`. */
+const INSERT_ORDER = new CompiledShapes<{ capped: boolean }, OrderRecord & { maxOpen?: number }>(
+  ({ capped }) => String(capped),
+  ({ capped }, db, p) =>
+    db.insert(orders).values({
+      id: p.id,
+      userId: p.userId,
+      status: capped
+        ? // As with transitions: a refused insert must abort the batch, not match no row,
+          // so an impossible status makes the CHECK refuse it. The count uses the
+          // (user_id, status, ...) index.
+          sql`CASE WHEN (SELECT count(*) FROM ${orders} WHERE ${orders.userId} = ${p.userId} AND ${orders.status} = 'placed') < ${p.maxOpen} THEN 'placed' ELSE ${OVER_OPEN_ORDERS} END`
+        : p.status,
+      subtotalCents: p.subtotalCents,
+      discountCents: p.discountCents,
+      totalCents: p.totalCents,
+      currency: p.currency,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    }),
+);
+
+const INSERT_LINE = compileInsert(orderItems, [
+  "orderId",
+  "productId",
+  "position",
+  "sku",
+  "name",
+  "unitPriceCents",
+  "quantity",
+  "lineTotalCents",
+]);
+
 export class D1OrdersRepository implements OrdersRepository {
   constructor(private readonly db: Database) {}
 
   insert(order: OrderRecord, lines: OrderLine[], maxOpen?: number): Statement[] {
-    const status =
-      maxOpen === undefined || order.status !== "placed"
-        ? order.status
-        : // As with transitions: a refused insert must abort the batch, not match no row,
-          // so an impossible status makes the CHECK refuse it. The count uses the
-          // (user_id, status, ...) index.
-          sql`CASE WHEN (SELECT count(*) FROM ${orders} WHERE ${orders.userId} = ${order.userId} AND ${orders.status} = 'placed') < ${maxOpen} THEN 'placed' ELSE ${OVER_OPEN_ORDERS} END`;
+    const capped = maxOpen !== undefined && order.status === "placed";
+    const d1 = this.db.$client;
     // One insert per line: D1 binds at most 100 parameters per statement.
     return [
-      asStatement(this.db.insert(orders).values({ ...order, status })),
+      asStatement(INSERT_ORDER.get({ capped }).bind(d1, { ...order, maxOpen })),
       ...lines.map((line, position) =>
-        asStatement(this.db.insert(orderItems).values({ ...line, orderId: order.id, position })),
+        asStatement(INSERT_LINE.bind(d1, { ...line, orderId: order.id, position })),
       ),
     ];
   }

@@ -172,6 +172,26 @@ const BY_IDS = new CompiledShapes<number, Record<string, string>>(String, (count
     ),
 );
 
+/** One line of an order's batch (see `reserveStock`), compiled once per isolate. */
+const RESERVE_STOCK = compile<{
+  id: string;
+  quantity: number;
+  at: string;
+  priceCents: number;
+  currency: string;
+}>((db, p) => {
+  const sellable = sql`${products.archivedAt} IS NULL AND ${products.priceCents} = ${p.priceCents} AND ${products.currency} = ${p.currency}`;
+  return db
+    .update(products)
+    .set({
+      stock: sql`CASE WHEN ${sellable} THEN ${products.stock} - ${p.quantity} ELSE -1 END`,
+      version: sql`${products.version} + 1`,
+      // `set` takes a placeholder only inside SQL.
+      updatedAt: sql`${p.at}`,
+    })
+    .where(eq(products.id, p.id));
+});
+
 export class D1ProductsRepository implements ProductsRepository {
   constructor(private readonly db: Database) {}
 
@@ -257,17 +277,8 @@ export class D1ProductsRepository implements ProductsRepository {
   }
 
   reserveStock(id: string, quantity: number, at: string, price: QuotedPrice): Statement {
-    const sellable = sql`${products.archivedAt} IS NULL AND ${products.priceCents} = ${price.priceCents} AND ${products.currency} = ${price.currency}`;
-    return asStatement(
-      this.db
-        .update(products)
-        .set({
-          stock: sql`CASE WHEN ${sellable} THEN ${products.stock} - ${quantity} ELSE -1 END`,
-          version: sql`${products.version} + 1`,
-          updatedAt: at,
-        })
-        .where(eq(products.id, id)),
-    );
+    const values = { id, quantity, at, priceCents: price.priceCents, currency: price.currency };
+    return asStatement(RESERVE_STOCK.bind(this.db.$client, values));
   }
 
   isStockRefusal(error: unknown): boolean {

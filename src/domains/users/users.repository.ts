@@ -1,5 +1,6 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { batchRows, columnRows } from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import { seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
@@ -52,6 +53,8 @@ export interface UsersRepository {
 /** A role the CHECK constraint refuses: writing it aborts the batch. */
 const LAST_ADMIN = "last_active_admin";
 
+const principalRow = columnRows(principalColumns);
+
 export class D1UsersRepository implements UsersRepository {
   constructor(private readonly db: Database) {}
 
@@ -59,7 +62,10 @@ export class D1UsersRepository implements UsersRepository {
     const query = this.db.select(principalColumns).from(users).where(eq(users.id, id)).limit(1);
     return {
       statement: asStatement(query),
-      read: (result) => (result as PrincipalRow[])[0] ?? null,
+      read: (result) => {
+        const [row] = batchRows(result);
+        return row ? principalRow(row) : null;
+      },
     };
   }
 

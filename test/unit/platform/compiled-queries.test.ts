@@ -1,9 +1,19 @@
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, getTableColumns, gte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { CompiledShapes, compile, type Preparer, tableRows } from "../../../src/db/compiled";
+import {
+  batchRows,
+  CompiledShapes,
+  columnRows,
+  compile,
+  compileInsert,
+  type Preparer,
+  tableRows,
+} from "../../../src/db/compiled";
+import { outbox } from "../../../src/domains/mail/mail.table";
 import { products } from "../../../src/domains/products/products.table";
-import { users } from "../../../src/domains/users/users.table";
+import { principalColumns, users } from "../../../src/domains/users/users.table";
 
 /** A D1 that records what is prepared and bound, and runs nothing. */
 function recordingD1() {
@@ -143,5 +153,57 @@ describe("tableRows", () => {
     const row = tableRows(products)(["p-1", "S", "N", "", 100, "USD", 3, 1, null, "c", "u"]);
     expect(row.archivedAt).toBeNull();
     expect(row.priceCents).toBe(100);
+  });
+});
+
+describe("compileInsert", () => {
+  it("binds the given columns and writes the others' declared defaults, as Drizzle does", () => {
+    const record = {
+      id: "m-1",
+      template: "t",
+      recipient: "a@b.c",
+      payload: "{}",
+      createdAt: "now",
+    };
+    const insert = compileInsert(outbox, ["id", "template", "recipient", "payload", "createdAt"]);
+    const direct = drizzle({} as D1Database)
+      .insert(outbox)
+      .values(record)
+      .toSQL();
+    expect(insert.with(record)).toEqual(direct);
+  });
+
+  it("binds every column when none are named", () => {
+    const query = compileInsert(users).query;
+    expect(query.sql).toMatch(/^insert into "users" \("id", .*"updated_at"\) values \(\?, /);
+    expect(query.params).toHaveLength(Object.keys(getTableColumns(users)).length);
+  });
+
+  it("refuses to leave out a column whose default is computed in JS (it would be computed once)", () => {
+    const stamped = sqliteTable("stamped", {
+      id: text("id").primaryKey(),
+      at: integer("at").$defaultFn(() => Date.now()),
+    });
+    expect(() => compileInsert(stamped, ["id"]).query).toThrow(/at has a computed default/);
+    expect(compileInsert(stamped, ["id", "at"]).with({ id: "x", at: 1 }).params).toEqual(["x", 1]);
+  });
+});
+
+describe("columnRows and batchRows", () => {
+  it("read a selection's rows, from a raw row or a batch result's objects", () => {
+    const principal = columnRows(principalColumns);
+    const expected = {
+      id: "u-1",
+      email: "a@b.c",
+      role: "customer",
+      tier: "standard",
+      isActive: false,
+    };
+    expect(principal(["u-1", "a@b.c", "customer", "standard", 0])).toEqual(expected);
+    const result = {
+      results: [{ id: "u-1", email: "a@b.c", role: "customer", tier: "standard", is_active: 0 }],
+    };
+    expect(batchRows(result).map(principal)).toEqual([expected]);
+    expect(batchRows({ results: [] })).toEqual([]);
   });
 });
