@@ -7,6 +7,7 @@ import { createAdmin, createCustomer, type TestUser } from "../../helpers/factor
 import { api, json } from "../../helpers/http";
 import { type OrderBody, type OrderPage, type Problem, placed } from "../../helpers/orders";
 import { createProduct } from "../../helpers/products";
+import { type RecordedQuery, recordingD1, rowsRead } from "../../helpers/query-cost";
 
 /** A customer with `count` orders of one line each, oldest first. */
 async function customerWithOrders(count: number) {
@@ -260,15 +261,6 @@ describe("a full page", () => {
 });
 
 describe("listing cost", () => {
-  type Query = { sql: string; params: unknown[] };
-
-  async function rowsRead(query: Query): Promise<number> {
-    const result = await env.DB.prepare(query.sql)
-      .bind(...query.params)
-      .all();
-    return result.meta.rows_read;
-  }
-
   /** Runs one page through the real repository and reports the rows D1 read for it. */
   async function pageCost(
     filter: { userId?: string; status?: "placed" | "cancelled" },
@@ -276,22 +268,13 @@ describe("listing cost", () => {
     cursor?: string,
   ) {
     // The page comes in one batch with its lines (Drizzle's logger does not see batches):
-    // record the statements as the binding prepares them; the first is the page's query.
-    const queries: Query[] = [];
-    const recording = {
-      prepare: (sql: string) => ({
-        bind: (...params: unknown[]) => {
-          queries.push({ sql, params });
-          return env.DB.prepare(sql).bind(...params);
-        },
-      }),
-      batch: (statements: D1PreparedStatement[]) => env.DB.batch(statements),
-    } as unknown as D1Database;
+    // the statements are recorded as the binding prepares them; the first is the page's query.
+    const { d1: recording, queries } = recordingD1();
     const rows = await new D1OrdersRepository(drizzle(recording)).listWithLines(filter, {
       limit,
       cursor: decodeCursor(cursor, "-created_at"),
     });
-    return { rows, read: await rowsRead(queries[0] as Query) };
+    return { rows, read: await rowsRead(queries[0] as RecordedQuery) };
   }
 
   it("every page reads at most limit + 1 rows, with or without user and status filters", async () => {

@@ -11,36 +11,15 @@ import { newId } from "../../../src/lib/ids";
 import { createAdmin, createCustomer } from "../../helpers/factories";
 import { api, json } from "../../helpers/http";
 import { createProduct } from "../../helpers/products";
+import { type RecordedQuery, recordingD1, rowsRead } from "../../helpers/query-cost";
 
-type Query = { sql: string; params: unknown[] };
-
-/**
- * The products service over real D1, recording every SQL statement it runs (at the D1: the
- * repository's compiled queries do not go through Drizzle's logger).
- */
+/** The products service over real D1, recording every SQL statement it runs. */
 function recordingService() {
-  const queries: Query[] = [];
-  const d1 = {
-    prepare: (sql: string) => ({
-      bind: (...params: unknown[]) => {
-        queries.push({ sql, params });
-        return env.DB.prepare(sql).bind(...params);
-      },
-    }),
-    batch: (statements: D1PreparedStatement[]) => env.DB.batch(statements),
-  } as unknown as D1Database;
+  const { d1, queries } = recordingD1();
   return {
     service: new ProductsService(new D1ProductsRepository(drizzle(d1)), systemClock),
     queries,
   };
-}
-
-/** Re-runs a recorded statement through the D1 binding to read its `meta.rows_read`. */
-async function rowsRead(query: Query): Promise<number> {
-  const result = await env.DB.prepare(query.sql)
-    .bind(...query.params)
-    .all();
-  return result.meta.rows_read;
 }
 
 describe("keyset pagination cost", () => {
@@ -55,7 +34,7 @@ describe("keyset pagination cost", () => {
         const page = await service.list({ sort, limit, cursor });
         const query = queries.at(-1);
         expect(query).toBeDefined();
-        expect(await rowsRead(query as Query), `${sort} page ${pages}`).toBeLessThanOrEqual(
+        expect(await rowsRead(query as RecordedQuery), `${sort} page ${pages}`).toBeLessThanOrEqual(
           limit + 1,
         );
         cursor = page.nextCursor ?? undefined;
