@@ -23,7 +23,8 @@ export type AuthLevel = "user" | "admin";
 export type AuthOptions = {
   /**
    * The route's first read is the same whatever the caller's role (order placement reads
-   * the catalog and the Idempotency-Key): the account check always rides with it, and the
+   * the catalog and the Idempotency-Key, `GET /users/me` the caller's own row): the account
+   * check always rides with it, and the
    * account's role, not the token's, applies once it is read.
    */
   roleBlindFirstRead?: boolean;

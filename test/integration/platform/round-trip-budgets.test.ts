@@ -38,6 +38,7 @@ describe("round-trip budgets", () => {
     const customer = await createCustomer();
     const admin = await createAdmin();
     await expectTrips(1, 200, "/api/v1/users/me", { token: customer.token });
+    await expectTrips(1, 200, "/api/v1/users/me", { token: admin.token });
     await expectTrips(1, 200, "/api/v1/users?limit=5", { token: admin.token });
   });
 
