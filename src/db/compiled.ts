@@ -92,6 +92,19 @@ export function compile<V extends Values = Record<string, never>>(
 }
 
 /**
+ * An `IN` list of `count` placeholders (`id0`, `id1`, ...) for a query compiled per number of
+ * values (`CompiledShapes` keyed by the count); `listValues` names the values alike.
+ */
+export function listPlaceholders(p: Placeholders<Values>, prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) => p[`${prefix}${i}`] as Placeholder);
+}
+
+/** The values for `listPlaceholders(p, prefix, values.length)`, by placeholder name. */
+export function listValues<T>(prefix: string, values: readonly T[]): Record<string, T> {
+  return Object.fromEntries(values.map((value, i) => [`${prefix}${i}`, value]));
+}
+
+/**
  * Queries whose SQL text depends on the request (which filters it sets, which sort, how many
  * ids), compiled once per shape. `keyOf` names the shape, never a value, so the number of
  * entries is bounded by the shapes a caller can produce; past `MAX_SHAPES` (a bug in a key)

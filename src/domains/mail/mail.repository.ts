@@ -1,18 +1,6 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNull,
-  lt,
-  or,
-  type Placeholder,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { CompiledShapes, compileInsert } from "../../db/compiled";
+import { CompiledShapes, compileInsert, listPlaceholders, listValues } from "../../db/compiled";
 import { seekFrom } from "../../db/keyset";
 import { chunked, MAX_BOUND_PARAMETERS } from "../../db/limits";
 import { asStatement, changedRows, type Statement } from "../../db/unit-of-work";
@@ -74,15 +62,7 @@ const MARK_ENQUEUED = new CompiledShapes<number, Record<string, string>>(String,
     .update(outbox)
     // `set` takes a placeholder only inside SQL.
     .set({ enqueuedAt: sql`${p.at}` })
-    .where(
-      and(
-        inArray(
-          outbox.id,
-          Array.from({ length: count }, (_, i) => p[`id${i}`] as Placeholder),
-        ),
-        eq(outbox.status, "pending"),
-      ),
-    ),
+    .where(and(inArray(outbox.id, listPlaceholders(p, "id", count)), eq(outbox.status, "pending"))),
 );
 
 export class D1OutboxRepository implements OutboxRepository {
@@ -102,7 +82,7 @@ export class D1OutboxRepository implements OutboxRepository {
     const statements = chunked(ids, MARK_ENQUEUED_IDS).map((run) =>
       MARK_ENQUEUED.get(run.length).bind(this.db.$client, {
         at,
-        ...Object.fromEntries(run.map((id, i) => [`id${i}`, id])),
+        ...listValues("id", run),
       }),
     );
     if (statements.length > 0) await this.db.$client.batch(statements);

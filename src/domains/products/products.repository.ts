@@ -10,12 +10,18 @@ import {
   isNull,
   lte,
   max,
-  type Placeholder,
   type SQL,
   sql,
 } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { CompiledShapes, compile, type Placeholders, tableRows } from "../../db/compiled";
+import {
+  CompiledShapes,
+  compile,
+  listPlaceholders,
+  listValues,
+  type Placeholders,
+  tableRows,
+} from "../../db/compiled";
 import { isConstraintError } from "../../db/constraint-errors";
 import { type Direction, seekFrom } from "../../db/keyset";
 import { containsText } from "../../db/text-search";
@@ -162,13 +168,7 @@ const BY_IDS = new CompiledShapes<number, Record<string, string>>(String, (count
     .select()
     .from(products)
     .where(
-      and(
-        inArray(
-          products.id,
-          Array.from({ length: count }, (_, i) => p[`id${i}`] as Placeholder),
-        ),
-        isNull(products.archivedAt),
-      ),
+      and(inArray(products.id, listPlaceholders(p, "id", count)), isNull(products.archivedAt)),
     ),
 );
 
@@ -271,7 +271,7 @@ export class D1ProductsRepository implements ProductsRepository {
 
   async findCatalogByIds(ids: string[]) {
     if (ids.length === 0) return [];
-    const values = Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+    const values = listValues("id", ids);
     const rows = await BY_IDS.get(ids.length).bind(this.db.$client, values).raw();
     return rows.map(productRow);
   }

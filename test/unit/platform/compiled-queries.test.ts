@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gte } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import {
   columnRows,
   compile,
   compileInsert,
+  listPlaceholders,
+  listValues,
   type Preparer,
   tableRows,
 } from "../../../src/db/compiled";
@@ -84,6 +86,22 @@ describe("compile", () => {
       return db.select().from(products);
     });
     expect(() => query.query).toThrow(/no database/);
+  });
+});
+
+describe("listPlaceholders and listValues", () => {
+  it("an IN list of one placeholder per value, bound in the values' order", () => {
+    const ids = ["c", "a", "b"];
+    const query = compile<Record<string, string>>((db, p) =>
+      db
+        .select()
+        .from(products)
+        .where(inArray(products.id, listPlaceholders(p, "id", ids.length))),
+    );
+    const { d1, prepared } = recordingD1();
+    query.bind(d1, listValues("id", ids));
+    expect(prepared[0]?.sql).toMatch(/"id" in \(\?, \?, \?\)$/);
+    expect(prepared[0]?.params).toEqual(["c", "a", "b"]);
   });
 });
 
